@@ -1,0 +1,34 @@
+"""Tenfold's entrypoint: page set-up, the open workspace, navigation. No logic of its own."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import streamlit as st
+from sqlalchemy.exc import OperationalError
+
+import ui
+
+PAGES_DIR = Path(__file__).parent / "pages"
+
+st.set_page_config(page_title="Tenfold", page_icon=":material/balance:", layout="wide")
+
+pages = {
+    "start": st.Page(PAGES_DIR / "start.py", title="Start", icon=":material/home:", default=True),
+    "options": st.Page(PAGES_DIR / "options.py", title="Options", icon=":material/list:"),
+    "interviews": st.Page(PAGES_DIR / "interviews.py", title="Interviews & ratings", icon=":material/forum:"),
+    "weights": st.Page(PAGES_DIR / "weights.py", title="Weights", icon=":material/tune:"),
+}
+ui.register_pages(pages)
+
+token = ui.sync_token_with_url()
+current = st.navigation(list(pages.values()))
+
+try:
+    ui.sidebar_summary()
+    current.run()
+except OperationalError:
+    st.error(
+        "**Tenfold cannot reach its database right now.** Nothing you entered before this message "
+        "was lost. Wait a moment and reload the page; if it persists, tell your counsellor."
+    )

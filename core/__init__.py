@@ -1,0 +1,1 @@
+"""Tenfold's domain: the ten dimensions, models, scoring and file formats (no Streamlit here)."""

@@ -1,0 +1,271 @@
+"""The domain as pydantic v2 models, shared by the app, storage and the workspace file.
+
+`Workspace` is also the `tenfold.workspace/1` file format (see docs/workspace-format.md):
+unknown fields are refused, and every cross-record rule (unique ids and names, links
+that point somewhere, at most one leaning) is checked here, once.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Literal
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+
+from core.dimensions import (
+    DIMENSION_KEYS,
+    SCORE_MAX,
+    SCORE_MIN,
+    WEIGHT_DEFAULT,
+    WEIGHT_MAX,
+    WEIGHT_MIN,
+)
+
+WORKSPACE_FORMAT = "tenfold.workspace/1"
+
+NAME_MAX = 120
+NOTE_MAX = 2000
+NOTES_MAX = 10_000
+ID_MAX = 64
+MAX_OPTIONS = 500
+MAX_INTERVIEWS = 2000
+
+OptionKind = Literal["career", "employer"]
+InterviewKind = Literal["interview", "self"]
+DimensionKey = Literal[
+    "culture",
+    "industry_outlook",
+    "entry_requirements",
+    "education",
+    "career_path",
+    "lessons_learned",
+    "competitive_edge",
+    "confidence",
+    "typical_day",
+    "network",
+]
+assert set(DimensionKey.__args__) == set(DIMENSION_KEYS)  # type: ignore[attr-defined]
+
+Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=NAME_MAX)]
+OptionalText = Annotated[str, StringConstraints(max_length=NAME_MAX)]
+Note = Annotated[str, StringConstraints(max_length=NOTE_MAX)]
+Notes = Annotated[str, StringConstraints(max_length=NOTES_MAX)]
+RecordId = Annotated[str, StringConstraints(min_length=1, max_length=ID_MAX)]
+Score = Annotated[int, Field(strict=True, ge=SCORE_MIN, le=SCORE_MAX)]
+Weight = Annotated[int, Field(strict=True, ge=WEIGHT_MIN, le=WEIGHT_MAX)]
+
+
+class TenfoldError(ValueError):
+    """A problem a participant can fix; its message is shown to them as it is."""
+
+
+class _Record(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Option(_Record):
+    id: RecordId
+    kind: OptionKind
+    name: Name
+    notes: Notes = ""
+    career: RecordId | None = None
+    leaning: bool = False
+
+    @model_validator(mode="after")
+    def _career_only_for_employers(self) -> Option:
+        if self.kind == "career" and self.career is not None:
+            raise ValueError("only an employer can belong to a career")
+        return self
+
+
+class Rating(_Record):
+    option: RecordId
+    dimension: DimensionKey
+    score: Score
+    note: Note = ""
+
+
+class Contact(_Record):
+    name: Name
+    role: OptionalText = ""
+    organisation: OptionalText = ""
+
+
+class Interview(_Record):
+    id: RecordId
+    kind: InterviewKind
+    date: dt.date
+    contact: Contact | None = None
+    notes: Notes = ""
+    # The options this interview informed. Optional in files (Tenfold writes it so that an
+    # informed option without ratings survives a round trip); when absent, the rated options.
+    options: list[RecordId] | None = None
+    ratings: list[Rating] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _check(self) -> Interview:
+        if self.kind == "interview" and self.contact is None:
+            raise ValueError("an interview needs a contact (at least a name)")
+        if self.kind == "self" and self.contact is not None:
+            raise ValueError("a self-assessment has no contact")
+        seen: set[tuple[str, str]] = set()
+        for rating in self.ratings:
+            pair = (rating.option, rating.dimension)
+            if pair in seen:
+                raise ValueError(
+                    f"option {rating.option} is rated twice on {rating.dimension} in one interview"
+                )
+            seen.add(pair)
+        if self.options is not None:
+            if len(set(self.options)) != len(self.options):
+                raise ValueError("an informed option is listed twice")
+            stray = {r.option for r in self.ratings} - set(self.options)
+            if stray:
+                raise ValueError(f"ratings name options not listed as informed: {sorted(stray)}")
+        return self
+
+    @property
+    def informed(self) -> list[str]:
+        if self.options is not None:
+            return list(self.options)
+        return list(dict.fromkeys(r.option for r in self.ratings))
+
+
+def default_weights() -> dict[str, int]:
+    return {key: WEIGHT_DEFAULT for key in DIMENSION_KEYS}
+
+
+class Workspace(_Record):
+    format: Literal["tenfold.workspace/1"] = WORKSPACE_FORMAT
+    name: OptionalText = ""
+    weights: dict[DimensionKey, Weight] = Field(default_factory=default_weights)
+    options: list[Option] = Field(default_factory=list, max_length=MAX_OPTIONS)
+    interviews: list[Interview] = Field(default_factory=list, max_length=MAX_INTERVIEWS)
+
+    @field_validator("weights")
+    @classmethod
+    def _all_ten_weights(cls, weights: dict[str, int]) -> dict[str, int]:
+        missing = [key for key in DIMENSION_KEYS if key not in weights]
+        if missing:
+            raise ValueError(f"weights are missing for: {', '.join(missing)}")
+        if not any(weights.values()):
+            raise ValueError("at least one weight must be above 0")
+        return {key: weights[key] for key in DIMENSION_KEYS}
+
+    @model_validator(mode="after")
+    def _links(self) -> Workspace:
+        problems = workspace_link_problems(self)
+        if problems:
+            raise ValueError("; ".join(problems))
+        return self
+
+    def option(self, option_id: str) -> Option:
+        for option in self.options:
+            if option.id == option_id:
+                return option
+        raise KeyError(option_id)
+
+    @property
+    def leaning(self) -> Option | None:
+        return next((o for o in self.options if o.leaning), None)
+
+
+def workspace_link_problems(ws: Workspace) -> list[str]:
+    """Every cross-record rule a workspace breaks, as plain sentences."""
+    problems: list[str] = []
+    ids: dict[str, Option] = {}
+    names: dict[str, str] = {}
+    for index, option in enumerate(ws.options):
+        if option.id in ids:
+            problems.append(f"options[{index}]: the id '{option.id}' is used twice")
+        ids[option.id] = option
+        key = name_key(option.name)
+        if key in names:
+            problems.append(f"options[{index}]: an option called '{names[key]}' already exists")
+        names[key] = option.name
+    for index, option in enumerate(ws.options):
+        if option.career is None:
+            continue
+        target = ids.get(option.career)
+        if target is None:
+            problems.append(
+                f"options[{index}]: '{option.name}' names career '{option.career}', "
+                "which is not an option in this workspace"
+            )
+        elif target.kind != "career":
+            problems.append(
+                f"options[{index}]: '{option.name}' names '{target.name}' as its career, "
+                "but that option is an employer"
+            )
+    leanings = [o.name for o in ws.options if o.leaning]
+    if len(leanings) > 1:
+        problems.append(f"only one option can be the current leaning, not {len(leanings)}")
+    interview_ids: set[str] = set()
+    for index, interview in enumerate(ws.interviews):
+        if interview.id in interview_ids:
+            problems.append(f"interviews[{index}]: the id '{interview.id}' is used twice")
+        interview_ids.add(interview.id)
+        for option_id in interview.informed:
+            if option_id not in ids:
+                problems.append(
+                    f"interviews[{index}]: refers to option '{option_id}', "
+                    "which is not in this workspace"
+                )
+    return problems
+
+
+def name_key(name: str) -> str:
+    """The form in which two option names count as the same (case-insensitive)."""
+    return " ".join(name.split()).casefold()
+
+
+def describe_validation_error(error: ValidationError) -> list[str]:
+    """Pydantic's errors as plain sentences that say what is wrong and where."""
+    lines = []
+    for item in error.errors(include_url=False):
+        where = _location(item.get("loc", ()))
+        message = _plain_message(item)
+        lines.append(f"{where}: {message}" if where else message)
+    return lines
+
+
+def _location(loc: tuple[int | str, ...]) -> str:
+    text = ""
+    for part in loc:
+        if isinstance(part, int):
+            text += f"[{part}]"
+        elif part in {"function-after", "model"} or str(part).startswith(("function-", "tagged")):
+            continue
+        else:
+            text += f".{part}" if text else str(part)
+    return text
+
+
+def _plain_message(item: dict) -> str:  # type: ignore[type-arg]
+    kind = item.get("type", "")
+    ctx = item.get("ctx") or {}
+    if kind == "extra_forbidden":
+        return "is not a field Tenfold knows (unknown field)"
+    if kind == "missing":
+        return "is required but missing"
+    if kind == "literal_error":
+        return f"must be one of {ctx.get('expected', 'the allowed values')}, not {item.get('input')!r}"
+    if kind in {"greater_than_equal", "less_than_equal"} and "score" in map(str, item.get("loc", ())):
+        return f"a rating must be a whole number from {SCORE_MIN} to {SCORE_MAX}, not {item.get('input')!r}"
+    if kind == "int_type" or kind == "int_from_float":
+        return f"must be a whole number, not {item.get('input')!r}"
+    if kind == "string_too_short":
+        return "must not be empty"
+    if kind == "string_too_long":
+        return f"is too long (at most {ctx.get('max_length')} characters)"
+    if kind == "value_error":
+        return str(ctx.get("error", item.get("msg", "")))
+    return str(item.get("msg", "is not valid"))

@@ -1,0 +1,263 @@
+"""Weighted scores, coverage and ranks, exactly as DESIGN.md defines them (numpy, no loops
+over options).
+
+- m(o, d): the mean of every rating of option o on dimension d (interviews and
+  self-assessments alike), with its count and spread. "Not discussed" is missing (NaN),
+  never 0.
+- An employer linked to a career, with no rating of its own on d, takes the career's
+  m(career, d), flagged as inherited.
+- score(o) = 100 * sum_E w_d (m(o,d) - 1) / (4 * sum_E w_d), over E(o) = the dimensions
+  with a value and a weight above 0; no score (NaN) when E is empty.
+- coverage(o) = sum_E w_d / sum_d w_d.
+- Ranks count within each kind (careers, employers); ties share the best rank (1, 2, 2, 4);
+  unscored options come last, sharing the rank after the last scored one.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from core.dimensions import DIMENSION_KEYS, SCORE_MAX, SCORE_MIN
+from core.models import Workspace
+
+N_DIMENSIONS = len(DIMENSION_KEYS)
+_DIM_INDEX = {key: i for i, key in enumerate(DIMENSION_KEYS)}
+
+# Below this coverage a score is marked as thin evidence wherever it is shown.
+THIN_COVERAGE = 0.5
+# Scores are rounded to this many decimals before ranking, so float noise never splits a tie.
+RANK_DECIMALS = 9
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """What a workspace's ratings say about each option, one row per option."""
+
+    option_ids: tuple[str, ...]
+    names: tuple[str, ...]
+    kinds: np.ndarray  # (n,) "career" | "employer"
+    career_of: tuple[str | None, ...]  # the linked career's id for employers
+    leaning: np.ndarray  # (n,) bool
+    mean: np.ndarray  # (n, 10) float, NaN where there is no value
+    count: np.ndarray  # (n, 10) int: the ratings behind `mean` (the career's, when inherited)
+    spread: np.ndarray  # (n, 10) float: population standard deviation, NaN where no value
+    inherited: np.ndarray  # (n, 10) bool
+    weights: np.ndarray  # (10,) float
+    own_ratings: np.ndarray  # (n,) int: ratings of the option itself
+    interviews: np.ndarray  # (n,) int: interviews (not self-assessments) that rated it
+
+    @property
+    def n(self) -> int:
+        return len(self.option_ids)
+
+    def index(self, option_id: str) -> int:
+        return self.option_ids.index(option_id)
+
+
+def rating_sums(workspace: Workspace) -> tuple[np.ndarray, np.ndarray, np.ndarray, dict[str, int]]:
+    """Per (option, dimension): sum of scores, sum of squares and count."""
+    position = {option.id: i for i, option in enumerate(workspace.options)}
+    rows, cols, values = [], [], []
+    for interview in workspace.interviews:
+        for rating in interview.ratings:
+            rows.append(position[rating.option])
+            cols.append(_DIM_INDEX[rating.dimension])
+            values.append(rating.score)
+    shape = (len(workspace.options), N_DIMENSIONS)
+    total = np.zeros(shape)
+    squares = np.zeros(shape)
+    count = np.zeros(shape, dtype=np.int64)
+    if rows:
+        r, c, v = np.array(rows), np.array(cols), np.array(values, dtype=float)
+        np.add.at(total, (r, c), v)
+        np.add.at(squares, (r, c), v * v)
+        np.add.at(count, (r, c), 1)
+    return total, squares, count, position
+
+
+def _inherit(
+    mean: np.ndarray, spread: np.ndarray, count: np.ndarray, career_rows: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Fill an employer's missing dimensions from its career's own values."""
+    linked = career_rows >= 0
+    inherited = np.zeros(mean.shape, dtype=bool)
+    if not linked.any():
+        return mean, spread, count, inherited
+    source = np.where(linked, career_rows, 0)
+    inherited = linked[:, None] & np.isnan(mean) & ~np.isnan(mean[source])
+    return (
+        np.where(inherited, mean[source], mean),
+        np.where(inherited, spread[source], spread),
+        np.where(inherited, count[source], count),
+        inherited,
+    )
+
+
+def evidence(workspace: Workspace) -> Evidence:
+    total, squares, count, position = rating_sums(workspace)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        mean = np.where(count > 0, total / count, np.nan)
+        variance = np.where(count > 0, squares / count - mean * mean, np.nan)
+    spread = np.sqrt(np.clip(variance, 0, None))
+    career_rows = np.array(
+        [position.get(o.career, -1) if o.career else -1 for o in workspace.options], dtype=np.int64
+    )
+    mean, spread, count, inherited = _inherit(mean, spread, count, career_rows)
+
+    own = np.zeros(len(workspace.options), dtype=np.int64)
+    interviewed = np.zeros(len(workspace.options), dtype=np.int64)
+    for interview in workspace.interviews:
+        rated = {position[r.option] for r in interview.ratings}
+        for row in rated:
+            if interview.kind == "interview":
+                interviewed[row] += 1
+        for rating in interview.ratings:
+            own[position[rating.option]] += 1
+
+    return Evidence(
+        option_ids=tuple(o.id for o in workspace.options),
+        names=tuple(o.name for o in workspace.options),
+        kinds=np.array([o.kind for o in workspace.options], dtype=object),
+        career_of=tuple(o.career for o in workspace.options),
+        leaning=np.array([o.leaning for o in workspace.options], dtype=bool),
+        mean=mean,
+        count=count,
+        spread=spread,
+        inherited=inherited,
+        weights=np.array([workspace.weights[k] for k in DIMENSION_KEYS], dtype=float),
+        own_ratings=own,
+        interviews=interviewed,
+    )
+
+
+def weighted_scores(mean: np.ndarray, weights: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Score (0-100, NaN when no evidence counts) and coverage (0-1) for each row of `mean`.
+
+    `mean` may carry leading batch axes (..., n, 10) and `weights` (..., 10).
+    """
+    weights = np.asarray(weights, dtype=float)
+    has = ~np.isnan(mean)
+    w = np.broadcast_to(weights[..., None, :], mean.shape) * has
+    used = w.sum(axis=-1)
+    total = weights.sum(axis=-1)[..., None]
+    points = (w * np.where(has, mean - SCORE_MIN, 0.0)).sum(axis=-1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        score = np.where(used > 0, 100.0 * points / ((SCORE_MAX - SCORE_MIN) * used), np.nan)
+        coverage = np.where(total > 0, used / total, 0.0)
+    return score, coverage
+
+
+def contributions(mean: np.ndarray, weights: np.ndarray) -> np.ndarray:
+    """Each dimension's share of each option's score, in score points (rows sum to the score)."""
+    has = ~np.isnan(mean)
+    w = weights[None, :] * has
+    used = w.sum(axis=1, keepdims=True)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        part = 100.0 * w * np.where(has, mean - SCORE_MIN, 0.0) / ((SCORE_MAX - SCORE_MIN) * used)
+    return np.where(has & (used > 0), part, np.nan)
+
+
+def ranks_within_kind(score: np.ndarray, kinds: np.ndarray) -> np.ndarray:
+    """Competition ranks (1, 2, 2, 4) among options of the same kind; unscored last."""
+    ranks = np.zeros(len(score), dtype=np.int64)
+    rounded = np.round(score, RANK_DECIMALS)
+    for kind in np.unique(kinds):
+        members = np.flatnonzero(kinds == kind)
+        values = rounded[members]
+        scored = ~np.isnan(values)
+        # rank = 1 + how many scored options of this kind score strictly higher
+        higher = (values[None, :] > values[:, None]) & scored[None, :]
+        member_ranks = 1 + higher.sum(axis=1)
+        member_ranks[~scored] = scored.sum() + 1
+        ranks[members] = member_ranks
+    return ranks
+
+
+@dataclass(frozen=True)
+class Standing:
+    """Scores, coverage and ranks of every option, in workspace order."""
+
+    evidence: Evidence
+    score: np.ndarray
+    coverage: np.ndarray
+    rank: np.ndarray
+
+    def table(self) -> pd.DataFrame:
+        ev = self.evidence
+        frame = pd.DataFrame(
+            {
+                "id": ev.option_ids,
+                "name": ev.names,
+                "kind": ev.kinds,
+                "score": self.score,
+                "coverage": self.coverage,
+                "rank": self.rank,
+                "leaning": ev.leaning,
+                "thin": self.coverage < THIN_COVERAGE,
+                "ratings": ev.own_ratings,
+                "interviews": ev.interviews,
+            }
+        )
+        kind_order = frame["kind"].map({"career": 0, "employer": 1})
+        return (
+            frame.assign(_kind=kind_order)
+            .sort_values(["_kind", "rank", "name"], kind="stable")
+            .drop(columns="_kind")
+            .reset_index(drop=True)
+        )
+
+
+def standing(workspace: Workspace) -> Standing:
+    ev = evidence(workspace)
+    score, coverage = weighted_scores(ev.mean, ev.weights)
+    return Standing(ev, score, coverage, ranks_within_kind(score, ev.kinds))
+
+
+def score_history(workspace: Workspace) -> pd.DataFrame:
+    """Each option's score after each interview or self-assessment, in date order.
+
+    One row per (entry, option) once the option has a score; inheritance applies at every step.
+    """
+    if not workspace.interviews or not workspace.options:
+        return pd.DataFrame(columns=["step", "date", "entry", "option", "kind", "score", "coverage"])
+    position = {option.id: i for i, option in enumerate(workspace.options)}
+    entries = sorted(workspace.interviews, key=lambda i: (i.date, i.id))
+    n_steps, n_options = len(entries), len(workspace.options)
+    total = np.zeros((n_steps, n_options, N_DIMENSIONS))
+    count = np.zeros((n_steps, n_options, N_DIMENSIONS))
+    for step, entry in enumerate(entries):
+        for rating in entry.ratings:
+            total[step, position[rating.option], _DIM_INDEX[rating.dimension]] += rating.score
+            count[step, position[rating.option], _DIM_INDEX[rating.dimension]] += 1
+    total, count = total.cumsum(axis=0), count.cumsum(axis=0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        mean = np.where(count > 0, total / count, np.nan)
+    career_rows = np.array([position.get(o.career, -1) if o.career else -1 for o in workspace.options])
+    linked = career_rows >= 0
+    if linked.any():
+        source = mean[:, np.where(linked, career_rows, 0), :]
+        take = linked[None, :, None] & np.isnan(mean) & ~np.isnan(source)
+        mean = np.where(take, source, mean)
+    weights = np.array([workspace.weights[k] for k in DIMENSION_KEYS], dtype=float)
+    score, coverage = weighted_scores(mean, weights)
+    steps, options_idx = np.nonzero(~np.isnan(score))
+    return pd.DataFrame(
+        {
+            "step": steps + 1,
+            "date": [entries[s].date for s in steps],
+            "entry": [_entry_label(entries[s]) for s in steps],
+            "option": [workspace.options[o].name for o in options_idx],
+            "kind": [workspace.options[o].kind for o in options_idx],
+            "score": score[steps, options_idx],
+            "coverage": coverage[steps, options_idx],
+        }
+    )
+
+
+def _entry_label(entry) -> str:  # type: ignore[no-untyped-def]
+    if entry.kind == "self":
+        return f"{entry.date:%d %b}: self-assessment"
+    return f"{entry.date:%d %b}: {entry.contact.name}"

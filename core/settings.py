@@ -1,0 +1,34 @@
+"""Settings read from the environment, built by a factory (never at import time)."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import AliasChoices, Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="TENFOLD_", extra="ignore")
+
+    data_dir: Path = Field(default=Path("data"), validation_alias=AliasChoices("TENFOLD_DATA_DIR"))
+    # Empty means the embedded SQLite file `tenfold.db` under `data_dir`.
+    # TENFOLD_DATABASE_URL, or the conventional DATABASE_URL of hosting platforms.
+    database_url: str = Field(default="", validation_alias=AliasChoices("TENFOLD_DATABASE_URL", "DATABASE_URL"))
+
+    def resolved_database_url(self) -> str:
+        url = self.database_url.strip()
+        if not url:
+            self.data_dir.mkdir(parents=True, exist_ok=True)
+            return f"sqlite:///{(self.data_dir / 'tenfold.db').resolve()}"
+        # Hosted PostgreSQL often hands out postgres:// URLs; SQLAlchemy wants the driver named.
+        for prefix in ("postgres://", "postgresql://"):
+            if url.startswith(prefix):
+                return "postgresql+psycopg://" + url[len(prefix) :]
+        return url
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings()

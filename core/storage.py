@@ -1,0 +1,821 @@
+"""The one module that speaks SQL (SQLAlchemy 2 Core).
+
+Every public function takes the engine explicitly and is one transaction: all of a
+user action lands or none of it does. Writes also bump the workspace's `revision`,
+which (a) lets pages cache derived results per workspace state and (b) takes the
+workspace's row lock first, so concurrent writes to one workspace are serialised.
+
+SQLite runs in WAL mode with a busy timeout, and write transactions start with
+BEGIN IMMEDIATE so two writers queue instead of failing half-way with "database is
+locked". PostgreSQL is reached through psycopg 3.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+import secrets
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+from sqlalchemy import (
+    Boolean,
+    Column,
+    Connection,
+    Date,
+    DateTime,
+    Engine,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    create_engine,
+    delete,
+    event,
+    func,
+    insert,
+    select,
+    update,
+)
+from sqlalchemy.exc import IntegrityError
+
+from core.dimensions import DIMENSION_KEYS, SCORE_MAX, SCORE_MIN, WEIGHT_MAX, WEIGHT_MIN
+from core.models import (
+    NAME_MAX,
+    NOTE_MAX,
+    NOTES_MAX,
+    Contact,
+    Interview,
+    Option,
+    Rating,
+    TenfoldError,
+    Workspace,
+    default_weights,
+    name_key,
+)
+
+SCHEMA_VERSION = 1
+TOKEN_BYTES = 24  # 192 bits from `secrets`, URL-safe base64: 32 characters
+TOKEN_PATTERN = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
+SQLITE_BUSY_TIMEOUT_S = 30
+
+metadata = MetaData()
+
+schema_info = Table(
+    "schema_info",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("version", Integer, nullable=False),
+)
+
+workshops = Table(
+    "workshops",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("name", String(NAME_MAX), nullable=False),
+    Column("join_code", String(16), nullable=False, unique=True),
+    Column("passcode_hash", String(255), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
+
+workspaces = Table(
+    "workspaces",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    # Only a hash of the private token is stored: the database alone opens no workspace.
+    Column("token_hash", String(64), nullable=False, unique=True),
+    Column("name", String(NAME_MAX), nullable=False, default=""),
+    Column("revision", Integer, nullable=False, default=0),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+    Column("workshop_id", Integer, ForeignKey("workshops.id", ondelete="SET NULL")),
+    Column("display_name", String(NAME_MAX), nullable=False, default=""),
+    Column("shared", Boolean, nullable=False, default=False),
+)
+
+options = Table(
+    "options",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("workspace_id", Integer, ForeignKey("workspaces.id", ondelete="CASCADE"), nullable=False),
+    Column("kind", String(16), nullable=False),
+    Column("name", String(NAME_MAX), nullable=False),
+    Column("name_key", String(NAME_MAX), nullable=False),
+    Column("notes", Text, nullable=False, default=""),
+    Column("career_id", Integer, ForeignKey("options.id", ondelete="SET NULL")),
+    Column("leaning", Boolean, nullable=False, default=False),
+    UniqueConstraint("workspace_id", "name_key", name="uq_option_name"),
+    Index(
+        "uq_one_leaning",
+        "workspace_id",
+        unique=True,
+        sqlite_where=Column("leaning") == True,  # noqa: E712 (SQL expression)
+        postgresql_where=Column("leaning") == True,  # noqa: E712
+    ),
+)
+
+weights = Table(
+    "weights",
+    metadata,
+    Column("workspace_id", Integer, ForeignKey("workspaces.id", ondelete="CASCADE"), primary_key=True),
+    Column("dimension", String(32), primary_key=True),
+    Column("weight", Integer, nullable=False),
+)
+
+interviews = Table(
+    "interviews",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("workspace_id", Integer, ForeignKey("workspaces.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("kind", String(16), nullable=False),
+    Column("date", Date, nullable=False),
+    Column("contact_name", String(NAME_MAX), nullable=False, default=""),
+    Column("contact_role", String(NAME_MAX), nullable=False, default=""),
+    Column("contact_organisation", String(NAME_MAX), nullable=False, default=""),
+    Column("notes", Text, nullable=False, default=""),
+)
+
+interview_options = Table(
+    "interview_options",
+    metadata,
+    Column("interview_id", Integer, ForeignKey("interviews.id", ondelete="CASCADE"), primary_key=True),
+    Column("option_id", Integer, ForeignKey("options.id", ondelete="CASCADE"), primary_key=True),
+)
+
+ratings = Table(
+    "ratings",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("interview_id", Integer, ForeignKey("interviews.id", ondelete="CASCADE"), nullable=False),
+    Column("option_id", Integer, ForeignKey("options.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("dimension", String(32), nullable=False),
+    Column("score", Integer, nullable=False),
+    Column("note", Text, nullable=False, default=""),
+    UniqueConstraint("interview_id", "option_id", "dimension", name="uq_rating"),
+)
+
+
+class NoSuchWorkspace(TenfoldError):
+    pass
+
+
+@dataclass(frozen=True)
+class WorkspaceRef:
+    id: int
+    name: str
+    revision: int
+    options: int
+    interviews: int
+
+
+# --- engine and schema -------------------------------------------------------------------
+
+
+def make_engine(url: str) -> Engine:
+    """An engine with the schema in place. SQLite gets WAL, a busy timeout and IMMEDIATE writes."""
+    if url.startswith("sqlite"):
+        engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_S, "check_same_thread": False})
+
+        @event.listens_for(engine, "connect")
+        def _sqlite_connect(dbapi_connection, _record):  # type: ignore[no-untyped-def]
+            # Let SQLAlchemy, not the driver, decide when a transaction begins (and how).
+            dbapi_connection.isolation_level = None
+            cursor = dbapi_connection.cursor()
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_S * 1000}")
+            cursor.execute("PRAGMA foreign_keys=ON")
+            cursor.execute("PRAGMA synchronous=NORMAL")
+            cursor.close()
+
+        @event.listens_for(engine, "begin")
+        def _sqlite_begin(conn):  # type: ignore[no-untyped-def]
+            if conn.get_execution_options().get("tenfold_write"):
+                conn.exec_driver_sql("BEGIN IMMEDIATE")
+            else:
+                conn.exec_driver_sql("BEGIN")
+
+    else:
+        engine = create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
+    ensure_schema(engine)
+    return engine
+
+
+def ensure_schema(engine: Engine) -> None:
+    """Create the schema on first start; refuse a database written by a newer Tenfold."""
+    with _write(engine) as conn:
+        metadata.create_all(conn)
+        version = conn.execute(select(schema_info.c.version).where(schema_info.c.id == 1)).scalar()
+        if version is None:
+            conn.execute(insert(schema_info).values(id=1, version=SCHEMA_VERSION))
+        elif version > SCHEMA_VERSION:
+            raise RuntimeError(
+                f"This database uses schema version {version}, newer than this Tenfold "
+                f"understands ({SCHEMA_VERSION}). Upgrade Tenfold before opening it."
+            )
+
+
+@contextmanager
+def _write(engine: Engine) -> Iterator[Connection]:
+    with engine.connect() as conn:
+        conn = conn.execution_options(tenfold_write=True)
+        with conn.begin():
+            yield conn
+
+
+@contextmanager
+def _read(engine: Engine) -> Iterator[Connection]:
+    with engine.connect() as conn, conn.begin():
+        yield conn
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+# --- tokens and workspaces ---------------------------------------------------------------
+
+
+def new_token() -> str:
+    return secrets.token_urlsafe(TOKEN_BYTES)
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def is_well_formed_token(token: str) -> bool:
+    return bool(TOKEN_PATTERN.match(token or ""))
+
+
+def create_workspace(engine: Engine, *, name: str = "") -> str:
+    """A new empty workspace with default weights; returns its private token."""
+    token = new_token()
+    with _write(engine) as conn:
+        _insert_workspace(conn, token, name.strip()[:NAME_MAX], default_weights())
+    return token
+
+
+def _insert_workspace(conn: Connection, token: str, name: str, weight_values: dict[str, int]) -> int:
+    now = _now()
+    workspace_id = conn.execute(
+        insert(workspaces)
+        .values(token_hash=token_hash(token), name=name, revision=0, created_at=now, updated_at=now)
+        .returning(workspaces.c.id)
+    ).scalar_one()
+    conn.execute(
+        insert(weights),
+        [{"workspace_id": workspace_id, "dimension": k, "weight": weight_values[k]} for k in DIMENSION_KEYS],
+    )
+    return workspace_id
+
+
+def find_workspace(engine: Engine, token: str) -> WorkspaceRef | None:
+    """The workspace a private token opens, or None (for a malformed or unknown token alike)."""
+    if not is_well_formed_token(token):
+        return None
+    with _read(engine) as conn:
+        row = conn.execute(
+            select(workspaces.c.id, workspaces.c.name, workspaces.c.revision).where(
+                workspaces.c.token_hash == token_hash(token)
+            )
+        ).first()
+        if row is None:
+            return None
+        n_options = conn.execute(
+            select(func.count()).select_from(options).where(options.c.workspace_id == row.id)
+        ).scalar_one()
+        n_interviews = conn.execute(
+            select(func.count()).select_from(interviews).where(interviews.c.workspace_id == row.id)
+        ).scalar_one()
+    return WorkspaceRef(row.id, row.name, row.revision, n_options, n_interviews)
+
+
+def _touch(conn: Connection, workspace_id: int) -> None:
+    """Bump the revision (and take the workspace row lock before any other write)."""
+    result = conn.execute(
+        update(workspaces)
+        .where(workspaces.c.id == workspace_id)
+        .values(revision=workspaces.c.revision + 1, updated_at=_now())
+    )
+    if result.rowcount != 1:
+        raise NoSuchWorkspace("This workspace no longer exists.")
+
+
+def rename_workspace(engine: Engine, workspace_id: int, name: str) -> None:
+    name = name.strip()
+    if len(name) > NAME_MAX:
+        raise TenfoldError(f"A workspace name can be at most {NAME_MAX} characters.")
+    with _write(engine) as conn:
+        _touch(conn, workspace_id)
+        conn.execute(update(workspaces).where(workspaces.c.id == workspace_id).values(name=name))
+
+
+def load_workspace(engine: Engine, workspace_id: int) -> Workspace:
+    """The whole workspace as the domain model (ids are the database ids, as strings)."""
+    with _read(engine) as conn:
+        ws_row = conn.execute(select(workspaces.c.name).where(workspaces.c.id == workspace_id)).first()
+        if ws_row is None:
+            raise NoSuchWorkspace("This workspace no longer exists.")
+        weight_rows = conn.execute(
+            select(weights.c.dimension, weights.c.weight).where(weights.c.workspace_id == workspace_id)
+        ).all()
+        option_rows = conn.execute(
+            select(options).where(options.c.workspace_id == workspace_id).order_by(options.c.id)
+        ).all()
+        interview_rows = conn.execute(
+            select(interviews)
+            .where(interviews.c.workspace_id == workspace_id)
+            .order_by(interviews.c.date, interviews.c.id)
+        ).all()
+        informed_rows = conn.execute(
+            select(interview_options.c.interview_id, interview_options.c.option_id)
+            .join(interviews, interviews.c.id == interview_options.c.interview_id)
+            .where(interviews.c.workspace_id == workspace_id)
+            .order_by(interview_options.c.option_id)
+        ).all()
+        rating_rows = conn.execute(
+            select(ratings)
+            .join(interviews, interviews.c.id == ratings.c.interview_id)
+            .where(interviews.c.workspace_id == workspace_id)
+            .order_by(ratings.c.id)
+        ).all()
+
+    informed: dict[int, list[str]] = {}
+    for row in informed_rows:
+        informed.setdefault(row.interview_id, []).append(str(row.option_id))
+    by_interview: dict[int, list[Rating]] = {}
+    for row in rating_rows:
+        by_interview.setdefault(row.interview_id, []).append(
+            Rating(option=str(row.option_id), dimension=row.dimension, score=row.score, note=row.note)
+        )
+    weight_values = default_weights() | {row.dimension: row.weight for row in weight_rows}
+    return Workspace(
+        name=ws_row.name,
+        weights=weight_values,
+        options=[
+            Option(
+                id=str(row.id),
+                kind=row.kind,
+                name=row.name,
+                notes=row.notes,
+                career=str(row.career_id) if row.career_id is not None else None,
+                leaning=row.leaning,
+            )
+            for row in option_rows
+        ],
+        interviews=[
+            Interview(
+                id=str(row.id),
+                kind=row.kind,
+                date=row.date,
+                contact=Contact(
+                    name=row.contact_name, role=row.contact_role, organisation=row.contact_organisation
+                )
+                if row.kind == "interview"
+                else None,
+                notes=row.notes,
+                options=informed.get(row.id, []),
+                ratings=by_interview.get(row.id, []),
+            )
+            for row in interview_rows
+        ],
+    )
+
+
+# --- options ------------------------------------------------------------------------------
+
+
+def _clean_name(name: str) -> str:
+    cleaned = " ".join((name or "").split())
+    if not cleaned:
+        raise TenfoldError("Please give the option a name.")
+    if len(cleaned) > NAME_MAX:
+        raise TenfoldError(f"A name can be at most {NAME_MAX} characters.")
+    return cleaned
+
+
+def _clean_text(text: str, limit: int, what: str) -> str:
+    text = text or ""
+    if len(text) > limit:
+        raise TenfoldError(f"{what} can be at most {limit} characters.")
+    return text
+
+
+def _check_name_free(conn: Connection, workspace_id: int, name: str, except_id: int | None = None) -> None:
+    query = select(options.c.name).where(
+        options.c.workspace_id == workspace_id, options.c.name_key == name_key(name)
+    )
+    if except_id is not None:
+        query = query.where(options.c.id != except_id)
+    existing = conn.execute(query).scalar()
+    if existing is not None:
+        raise TenfoldError(f"An option called '{existing}' already exists.")
+
+
+def _check_career(conn: Connection, workspace_id: int, career_id: int | None) -> None:
+    if career_id is None:
+        return
+    kind = conn.execute(
+        select(options.c.kind).where(options.c.id == career_id, options.c.workspace_id == workspace_id)
+    ).scalar()
+    if kind is None:
+        raise TenfoldError("The career this employer should belong to does not exist (any more).")
+    if kind != "career":
+        raise TenfoldError("An employer can only belong to a career, not to another employer.")
+
+
+def _option_kind(conn: Connection, workspace_id: int, option_id: int) -> str:
+    kind = conn.execute(
+        select(options.c.kind).where(options.c.id == option_id, options.c.workspace_id == workspace_id)
+    ).scalar()
+    if kind is None:
+        raise TenfoldError("That option does not exist (any more).")
+    return kind
+
+
+def add_option(
+    engine: Engine,
+    workspace_id: int,
+    *,
+    kind: str,
+    name: str,
+    career_id: int | None = None,
+    notes: str = "",
+) -> int:
+    if kind not in ("career", "employer"):
+        raise TenfoldError("An option is either a career or an employer.")
+    name = _clean_name(name)
+    notes = _clean_text(notes, NOTES_MAX, "Notes")
+    if kind == "career" and career_id is not None:
+        raise TenfoldError("Only an employer can belong to a career.")
+    with _write(engine) as conn:
+        _touch(conn, workspace_id)
+        _check_name_free(conn, workspace_id, name)
+        _check_career(conn, workspace_id, career_id)
+        try:
+            return conn.execute(
+                insert(options)
+                .values(
+                    workspace_id=workspace_id,
+                    kind=kind,
+                    name=name,
+                    name_key=name_key(name),
+                    notes=notes,
+                    career_id=career_id,
+                    leaning=False,
+                )
+                .returning(options.c.id)
+            ).scalar_one()
+        except IntegrityError as error:  # a concurrent add of the same name
+            raise TenfoldError(f"An option called '{name}' already exists.") from error
+
+
+def update_option(
+    engine: Engine,
+    workspace_id: int,
+    option_id: int,
+    *,
+    name: str | None = None,
+    notes: str | None = None,
+    career_id: int | type[...] | None = ...,
+) -> None:
+    """Rename, re-note or re-link an option; arguments left out stay as they are."""
+    values: dict[str, object] = {}
+    if name is not None:
+        values["name"] = _clean_name(name)
+        values["name_key"] = name_key(values["name"])  # type: ignore[arg-type]
+    if notes is not None:
+        values["notes"] = _clean_text(notes, NOTES_MAX, "Notes")
+    with _write(engine) as conn:
+        _touch(conn, workspace_id)
+        kind = _option_kind(conn, workspace_id, option_id)
+        if name is not None:
+            _check_name_free(conn, workspace_id, values["name"], except_id=option_id)  # type: ignore[arg-type]
+        if career_id is not ...:
+            if kind != "employer" and career_id is not None:
+                raise TenfoldError("Only an employer can belong to a career.")
+            _check_career(conn, workspace_id, career_id)  # type: ignore[arg-type]
+            values["career_id"] = career_id
+        if values:
+            conn.execute(update(options).where(options.c.id == option_id).values(**values))
+
+
+def option_rating_count(engine: Engine, workspace_id: int, option_id: int) -> int:
+    with _read(engine) as conn:
+        return conn.execute(
+            select(func.count())
+            .select_from(ratings)
+            .join(options, options.c.id == ratings.c.option_id)
+            .where(ratings.c.option_id == option_id, options.c.workspace_id == workspace_id)
+        ).scalar_one()
+
+
+def delete_option(engine: Engine, workspace_id: int, option_id: int) -> None:
+    """Delete an option with its ratings; its employers stay, no longer linked to it."""
+    with _write(engine) as conn:
+        _touch(conn, workspace_id)
+        _option_kind(conn, workspace_id, option_id)
+        # Explicit deletes (not only ON DELETE rules) so SQLite and PostgreSQL behave alike.
+        conn.execute(update(options).where(options.c.career_id == option_id).values(career_id=None))
+        conn.execute(delete(ratings).where(ratings.c.option_id == option_id))
+        conn.execute(delete(interview_options).where(interview_options.c.option_id == option_id))
+        conn.execute(delete(options).where(options.c.id == option_id))
+
+
+def set_leaning(engine: Engine, workspace_id: int, option_id: int | None) -> None:
+    """Make one option the current leaning (or clear it): at most one per workspace."""
+    with _write(engine) as conn:
+        _touch(conn, workspace_id)
+        if option_id is not None:
+            _option_kind(conn, workspace_id, option_id)
+        conn.execute(
+            update(options).where(options.c.workspace_id == workspace_id, options.c.leaning).values(leaning=False)
+        )
+        if option_id is not None:
+            conn.execute(update(options).where(options.c.id == option_id).values(leaning=True))
+
+
+# --- interviews and ratings ---------------------------------------------------------------
+
+
+def _check_option_ids(conn: Connection, workspace_id: int, option_ids: Sequence[int]) -> None:
+    if not option_ids:
+        raise TenfoldError("Choose at least one career or employer this conversation informed.")
+    found = set(
+        conn.execute(
+            select(options.c.id).where(options.c.workspace_id == workspace_id, options.c.id.in_(option_ids))
+        ).scalars()
+    )
+    if found != set(option_ids):
+        raise TenfoldError("Some of the chosen options do not exist (any more).")
+
+
+def _interview_values(
+    kind: str, date: dt.date, contact_name: str, contact_role: str, contact_organisation: str, notes: str
+) -> dict[str, object]:
+    if kind not in ("interview", "self"):
+        raise TenfoldError("An entry is either an interview or a self-assessment.")
+    if not isinstance(date, dt.date):
+        raise TenfoldError("Please give the date of the conversation.")
+    contact_name = " ".join((contact_name or "").split())
+    if kind == "interview" and not contact_name:
+        raise TenfoldError("Please give the name of the person you interviewed.")
+    if kind == "self":
+        contact_name = contact_role = contact_organisation = ""
+    for text, what in ((contact_name, "A name"), (contact_role, "A role"), (contact_organisation, "An organisation")):
+        _clean_text(text, NAME_MAX, what)
+    return {
+        "kind": kind,
+        "date": date,
+        "contact_name": contact_name,
+        "contact_role": (contact_role or "").strip(),
+        "contact_organisation": (contact_organisation or "").strip(),
+        "notes": _clean_text(notes, NOTES_MAX, "Notes"),
+    }
+
+
+def add_interview(
+    engine: Engine,
+    workspace_id: int,
+    *,
+    kind: str = "interview",
+    date: dt.date,
+    contact_name: str = "",
+    contact_role: str = "",
+    contact_organisation: str = "",
+    notes: str = "",
+    option_ids: Sequence[int],
+) -> int:
+    values = _interview_values(kind, date, contact_name, contact_role, contact_organisation, notes)
+    with _write(engine) as conn:
+        _touch(conn, workspace_id)
+        _check_option_ids(conn, workspace_id, option_ids)
+        interview_id = conn.execute(
+            insert(interviews).values(workspace_id=workspace_id, **values).returning(interviews.c.id)
+        ).scalar_one()
+        conn.execute(
+            insert(interview_options),
+            [{"interview_id": interview_id, "option_id": option_id} for option_id in dict.fromkeys(option_ids)],
+        )
+    return interview_id
+
+
+def _check_interview(conn: Connection, workspace_id: int, interview_id: int) -> None:
+    found = conn.execute(
+        select(interviews.c.id).where(interviews.c.id == interview_id, interviews.c.workspace_id == workspace_id)
+    ).scalar()
+    if found is None:
+        raise TenfoldError("That interview does not exist (any more).")
+
+
+def update_interview(
+    engine: Engine,
+    workspace_id: int,
+    interview_id: int,
+    *,
+    kind: str,
+    date: dt.date,
+    contact_name: str = "",
+    contact_role: str = "",
+    contact_organisation: str = "",
+    notes: str = "",
+    option_ids: Sequence[int],
+) -> None:
+    """Change an interview's details; ratings of options no longer informed are removed."""
+    values = _interview_values(kind, date, contact_name, contact_role, contact_organisation, notes)
+    with _write(engine) as conn:
+        _touch(conn, workspace_id)
+        _check_interview(conn, workspace_id, interview_id)
+        _check_option_ids(conn, workspace_id, option_ids)
+        conn.execute(update(interviews).where(interviews.c.id == interview_id).values(**values))
+        conn.execute(
+            delete(ratings).where(ratings.c.interview_id == interview_id, ratings.c.option_id.not_in(option_ids))
+        )
+        conn.execute(delete(interview_options).where(interview_options.c.interview_id == interview_id))
+        conn.execute(
+            insert(interview_options),
+            [{"interview_id": interview_id, "option_id": option_id} for option_id in dict.fromkeys(option_ids)],
+        )
+
+
+def delete_interview(engine: Engine, workspace_id: int, interview_id: int) -> None:
+    with _write(engine) as conn:
+        _touch(conn, workspace_id)
+        _check_interview(conn, workspace_id, interview_id)
+        conn.execute(delete(ratings).where(ratings.c.interview_id == interview_id))
+        conn.execute(delete(interview_options).where(interview_options.c.interview_id == interview_id))
+        conn.execute(delete(interviews).where(interviews.c.id == interview_id))
+
+
+def set_rating(
+    engine: Engine,
+    workspace_id: int,
+    interview_id: int,
+    option_id: int,
+    dimension: str,
+    score: int | None,
+    note: str = "",
+) -> None:
+    """Rate an informed option on one dimension; a score of None means 'not discussed'."""
+    if dimension not in DIMENSION_KEYS:
+        raise TenfoldError(f"'{dimension}' is not one of the ten dimensions.")
+    if score is not None and (
+        isinstance(score, bool) or not isinstance(score, int) or not SCORE_MIN <= score <= SCORE_MAX
+    ):
+        raise TenfoldError(f"A rating is a whole number from {SCORE_MIN} to {SCORE_MAX}.")
+    note = _clean_text(note, NOTE_MAX, "A note")
+    with _write(engine) as conn:
+        _touch(conn, workspace_id)
+        _check_interview(conn, workspace_id, interview_id)
+        informed = conn.execute(
+            select(interview_options.c.option_id).where(
+                interview_options.c.interview_id == interview_id, interview_options.c.option_id == option_id
+            )
+        ).scalar()
+        if informed is None:
+            raise TenfoldError("That option is not among the ones this interview informed.")
+        where = (
+            (ratings.c.interview_id == interview_id)
+            & (ratings.c.option_id == option_id)
+            & (ratings.c.dimension == dimension)
+        )
+        if score is None:
+            conn.execute(delete(ratings).where(where))
+            return
+        changed = conn.execute(update(ratings).where(where).values(score=score, note=note)).rowcount
+        if not changed:
+            conn.execute(
+                insert(ratings).values(
+                    interview_id=interview_id, option_id=option_id, dimension=dimension, score=score, note=note
+                )
+            )
+
+
+# --- weights ------------------------------------------------------------------------------
+
+
+def set_weights(engine: Engine, workspace_id: int, values: dict[str, int]) -> None:
+    """Set some or all weights; the ten together must not all be 0."""
+    for key, value in values.items():
+        if key not in DIMENSION_KEYS:
+            raise TenfoldError(f"'{key}' is not one of the ten dimensions.")
+        if isinstance(value, bool) or not isinstance(value, int) or not WEIGHT_MIN <= value <= WEIGHT_MAX:
+            raise TenfoldError(f"A weight is a whole number from {WEIGHT_MIN} to {WEIGHT_MAX}.")
+    with _write(engine) as conn:
+        _touch(conn, workspace_id)
+        current = dict(
+            conn.execute(
+                select(weights.c.dimension, weights.c.weight).where(weights.c.workspace_id == workspace_id)
+            ).all()
+        )
+        merged = current | values
+        if not any(merged.values()):
+            raise TenfoldError("At least one dimension must matter (a weight above 0).")
+        for key, value in values.items():
+            conn.execute(
+                update(weights)
+                .where(weights.c.workspace_id == workspace_id, weights.c.dimension == key)
+                .values(weight=value)
+            )
+
+
+# --- whole workspaces ---------------------------------------------------------------------
+
+
+def import_workspace(engine: Engine, workspace: Workspace, *, replace_id: int | None = None) -> str | None:
+    """Write a validated workspace as a new one (returns its token) or over an existing one.
+
+    One transaction: if anything fails, the database is exactly as it was.
+    """
+    with _write(engine) as conn:
+        if replace_id is None:
+            token: str | None = new_token()
+            workspace_id = _insert_workspace(conn, token, workspace.name, dict(workspace.weights))
+        else:
+            token = None
+            workspace_id = replace_id
+            _touch(conn, workspace_id)
+            _clear_workspace(conn, workspace_id)
+            conn.execute(update(workspaces).where(workspaces.c.id == workspace_id).values(name=workspace.name))
+            for key, value in workspace.weights.items():
+                conn.execute(
+                    update(weights)
+                    .where(weights.c.workspace_id == workspace_id, weights.c.dimension == key)
+                    .values(weight=value)
+                )
+        _insert_contents(conn, workspace_id, workspace)
+    return token
+
+
+def _clear_workspace(conn: Connection, workspace_id: int) -> None:
+    interview_ids = select(interviews.c.id).where(interviews.c.workspace_id == workspace_id)
+    conn.execute(delete(ratings).where(ratings.c.interview_id.in_(interview_ids)))
+    conn.execute(delete(interview_options).where(interview_options.c.interview_id.in_(interview_ids)))
+    conn.execute(delete(interviews).where(interviews.c.workspace_id == workspace_id))
+    conn.execute(update(options).where(options.c.workspace_id == workspace_id).values(career_id=None))
+    conn.execute(delete(options).where(options.c.workspace_id == workspace_id))
+
+
+def _insert_contents(conn: Connection, workspace_id: int, workspace: Workspace) -> None:
+    new_option_ids: dict[str, int] = {}
+    for option in workspace.options:  # careers first, so employers can link to them
+        new_option_ids[option.id] = conn.execute(
+            insert(options)
+            .values(
+                workspace_id=workspace_id,
+                kind=option.kind,
+                name=option.name,
+                name_key=name_key(option.name),
+                notes=option.notes,
+                leaning=option.leaning,
+            )
+            .returning(options.c.id)
+        ).scalar_one()
+    for option in workspace.options:
+        if option.career is not None:
+            conn.execute(
+                update(options)
+                .where(options.c.id == new_option_ids[option.id])
+                .values(career_id=new_option_ids[option.career])
+            )
+    for interview in workspace.interviews:
+        contact = interview.contact
+        interview_id = conn.execute(
+            insert(interviews)
+            .values(
+                workspace_id=workspace_id,
+                kind=interview.kind,
+                date=interview.date,
+                contact_name=contact.name if contact else "",
+                contact_role=contact.role if contact else "",
+                contact_organisation=contact.organisation if contact else "",
+                notes=interview.notes,
+            )
+            .returning(interviews.c.id)
+        ).scalar_one()
+        informed = interview.informed
+        if informed:
+            conn.execute(
+                insert(interview_options),
+                [{"interview_id": interview_id, "option_id": new_option_ids[o]} for o in informed],
+            )
+        if interview.ratings:
+            conn.execute(
+                insert(ratings),
+                [
+                    {
+                        "interview_id": interview_id,
+                        "option_id": new_option_ids[r.option],
+                        "dimension": r.dimension,
+                        "score": r.score,
+                        "note": r.note,
+                    }
+                    for r in interview.ratings
+                ],
+            )

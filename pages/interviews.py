@@ -1,0 +1,200 @@
+"""Interviews & ratings: log a conversation (or a self-assessment), then rate what it informed."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import streamlit as st
+
+import ui
+from core import storage
+from core.dimensions import DIMENSIONS, SCORE_MAX, SCORE_MIN
+
+st.title("Interviews & ratings")
+opened = ui.require_workspace()
+ui.show_flash()
+engine, ws = ui.engine(), opened.workspace
+editing_allowed = not ui.presentation_mode()
+option_names = {int(o.id): o.name for o in ws.options}
+KIND_LABELS = {"interview": "Informational interview", "self": "Self-assessment (no interview)"}
+
+if not ws.options:
+    st.info("Add the careers and employers you are considering first; then log the interviews that informed them.")
+    st.page_link(ui.page("options"), label="Go to Options", icon=":material/arrow_forward:")
+    st.stop()
+
+
+def _entry_label(interview_id: int) -> str:
+    entry = next(i for i in ws.interviews if int(i.id) == interview_id)
+    who = entry.contact.name if entry.contact else "self-assessment"
+    informed = ", ".join(option_names[int(o)] for o in entry.informed if int(o) in option_names)
+    return f"{entry.date:%d %b %Y} · {who} · {informed or 'no options'}"
+
+
+def _details_from_state(prefix: str) -> dict:
+    return {
+        "kind": st.session_state[prefix + "kind"],
+        "date": st.session_state[prefix + "date"],
+        "contact_name": st.session_state.get(prefix + "contact", ""),
+        "contact_role": st.session_state.get(prefix + "role", ""),
+        "contact_organisation": st.session_state.get(prefix + "org", ""),
+        "notes": st.session_state.get(prefix + "notes", ""),
+        "option_ids": st.session_state.get(prefix + "options", []),
+    }
+
+
+def _log() -> None:
+    new_id = ui.attempt(lambda: storage.add_interview(engine, opened.id, **_details_from_state("interviews_new_")))
+    if new_id is not None:
+        ui.flash("Saved. Now rate what you learned, dimension by dimension.")
+        st.session_state["interviews_selected"] = new_id
+        for field in ("contact", "role", "org", "notes"):
+            st.session_state[f"interviews_new_{field}"] = ""
+        st.session_state["interviews_new_options"] = []
+
+
+def _detail_fields(prefix: str) -> None:
+    """The fields of an interview, for logging a new one and editing an old one."""
+    c1, c2 = st.columns(2)
+    c1.radio("What was it?", list(KIND_LABELS), key=prefix + "kind", format_func=KIND_LABELS.get, horizontal=True)
+    c2.date_input("Date", key=prefix + "date", max_value=dt.date.today() + dt.timedelta(days=366), format="YYYY-MM-DD")
+    c1, c2, c3 = st.columns(3)
+    c1.text_input("Contact's name", key=prefix + "contact", max_chars=120, help="Not needed for a self-assessment.")
+    c2.text_input("Their role", key=prefix + "role", max_chars=120)
+    c3.text_input("Organisation", key=prefix + "org", max_chars=120)
+    st.multiselect(
+        "Which careers and employers did it inform?",
+        list(option_names),
+        key=prefix + "options",
+        format_func=option_names.get,
+        placeholder="Choose one or more options",
+    )
+    st.text_area("Notes on the conversation", key=prefix + "notes", max_chars=10_000)
+
+
+if editing_allowed:
+    with st.expander("Log a new interview or self-assessment", expanded=not ws.interviews):
+        st.session_state.setdefault("interviews_new_kind", "interview")
+        st.session_state.setdefault("interviews_new_date", dt.date.today())
+        with st.form("interviews_new", border=False):
+            _detail_fields("interviews_new_")
+            st.form_submit_button("Save and rate it", type="primary", on_click=_log)
+
+if not ws.interviews:
+    st.info("No interviews yet. Log your first conversation above; you can rate it right after.")
+    st.stop()
+
+entry_ids = [int(i.id) for i in reversed(ws.interviews)]  # newest first
+if st.session_state.get("interviews_selected") not in entry_ids:
+    st.session_state["interviews_selected"] = entry_ids[0]
+selected_id = st.selectbox("Interview", entry_ids, key="interviews_selected", format_func=_entry_label)
+entry = next(i for i in ws.interviews if int(i.id) == selected_id)
+
+if entry.notes:
+    st.caption(entry.notes)
+
+
+def _save_details(interview_id: int) -> None:
+    prefix = f"interviews_{interview_id}_"
+    ui.attempt(lambda: storage.update_interview(engine, opened.id, interview_id, **_details_from_state(prefix)),
+               "Interview updated.")
+
+
+def _delete_entry(interview_id: int) -> None:
+    ui.attempt(lambda: storage.delete_interview(engine, opened.id, interview_id), "Interview deleted.")
+    st.session_state.pop("interviews_confirm_delete", None)
+
+
+if editing_allowed:
+    with st.expander("Edit or delete this interview"):
+        prefix = f"interviews_{selected_id}_"
+        contact = entry.contact
+        st.session_state.update(
+            {
+                prefix + "kind": entry.kind,
+                prefix + "date": entry.date,
+                prefix + "contact": contact.name if contact else "",
+                prefix + "role": contact.role if contact else "",
+                prefix + "org": contact.organisation if contact else "",
+                prefix + "notes": entry.notes,
+                prefix + "options": [int(o) for o in entry.informed if int(o) in option_names],
+            }
+        )
+        with st.form(f"interviews_edit_{selected_id}", border=False):
+            _detail_fields(prefix)
+            st.caption("Removing an option here also removes this interview's ratings of it.")
+            st.form_submit_button("Save changes", on_click=_save_details, args=(selected_id,))
+        if st.session_state.get("interviews_confirm_delete") == selected_id:
+            st.warning(f"Delete this interview and its {len(entry.ratings)} rating(s)? This cannot be undone.")
+            c1, c2 = st.columns(2)
+            c1.button("Yes, delete", key=prefix + "delete_yes", type="primary",
+                      on_click=_delete_entry, args=(selected_id,))
+            c2.button("Cancel", key=prefix + "delete_no",
+                      on_click=lambda: st.session_state.pop("interviews_confirm_delete", None))
+        else:
+            st.button("Delete this interview", key=prefix + "delete",
+                      on_click=lambda: st.session_state.update(interviews_confirm_delete=selected_id))
+
+informed = [int(o) for o in entry.informed if int(o) in option_names]
+if not informed:
+    st.warning("This interview informs no option. Edit it to choose the careers or employers it informed.")
+    st.stop()
+
+rated_option = st.radio(
+    "Rate", informed, key=f"interviews_{selected_id}_rate_option", format_func=option_names.get, horizontal=True
+)
+existing = {r.dimension: r for r in entry.ratings if int(r.option) == rated_option}
+st.caption(
+    f"{len(existing)} of {len(DIMENSIONS)} dimensions rated for {option_names[rated_option]} in this interview. "
+    "Choose 1–5 where the conversation told you something; leave the rest as not discussed. "
+    "Click a selected number again to clear it. Every change is saved at once."
+)
+
+
+def _save_rating(interview_id: int, option_id: int, dimension: str) -> None:
+    key = f"rate_{interview_id}_{option_id}_{dimension}"
+    score = st.session_state.get(key + "_score")
+    note = st.session_state.get(key + "_note", "") if score is not None else ""
+    ui.attempt(lambda: storage.set_rating(engine, opened.id, interview_id, option_id, dimension, score, note))
+
+
+SCORES = list(range(SCORE_MIN, SCORE_MAX + 1))
+for dimension in DIMENSIONS:
+    key = f"rate_{selected_id}_{rated_option}_{dimension.key}"
+    rating = existing.get(dimension.key)
+    st.session_state[key + "_score"] = rating.score if rating else None
+    st.session_state[key + "_note"] = rating.note if rating else ""
+    with st.container(border=True, key=key):
+        left, right = st.columns([2, 3], vertical_alignment="center")
+        with left:
+            st.markdown(f"**{dimension.label}**")
+            st.caption(dimension.description)
+        with right:
+            st.segmented_control(
+                f"{dimension.label} rating",
+                SCORES,
+                key=key + "_score",
+                label_visibility="collapsed",
+                on_change=_save_rating,
+                args=(selected_id, rated_option, dimension.key),
+                disabled=not editing_allowed,
+                help=" · ".join(f"{n} = {text}" for n, text in dimension.scale.items()),
+            )
+            st.text_input(
+                f"{dimension.label} note",
+                key=key + "_note",
+                label_visibility="collapsed",
+                placeholder="Not discussed — pick a rating to add a note"
+                if rating is None
+                else "What did you hear? (saved when you leave the field)",
+                max_chars=2000,
+                disabled=rating is None or not editing_allowed,
+                on_change=_save_rating,
+                args=(selected_id, rated_option, dimension.key),
+            )
+        with st.popover("Scale and questions to ask", width="content"):
+            for n, text in dimension.scale.items():
+                st.markdown(f"**{n}** — {text}")
+            st.markdown("**Ask:**")
+            for question in dimension.questions:
+                st.markdown(f"- {question}")

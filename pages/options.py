@@ -1,0 +1,138 @@
+"""Options: the careers and employers being considered, and the current leaning."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+import ui
+from core import storage
+
+st.title("Careers and employers")
+opened = ui.require_workspace()
+ui.show_flash()
+engine, ws = ui.engine(), opened.workspace
+careers = [o for o in ws.options if o.kind == "career"]
+NO_CAREER = 0  # sentinel id for "not linked to a career" in select boxes
+career_names = {int(o.id): o.name for o in careers}
+
+
+def _career_label(career_id: int) -> str:
+    return career_names.get(career_id, "— no career —")
+
+
+def _add() -> None:
+    kind = st.session_state["options_add_kind"]
+    career = st.session_state.get("options_add_career", NO_CAREER)
+    added = ui.attempt(
+        lambda: storage.add_option(
+            engine,
+            opened.id,
+            kind=kind,
+            name=st.session_state["options_add_name"],
+            career_id=career if kind == "employer" and career != NO_CAREER else None,
+        ),
+    )
+    if added is not None:
+        ui.flash(f"Added {st.session_state['options_add_name'].strip()}.")
+        st.session_state["options_add_name"] = ""
+
+
+if not ui.presentation_mode():
+    with st.form("options_add", clear_on_submit=False, border=True):
+        st.markdown("**Add a career or an employer**")
+        cols = st.columns([1, 2, 2])
+        cols[0].radio("Kind", ["career", "employer"], key="options_add_kind", format_func=str.capitalize)
+        cols[1].text_input("Name", key="options_add_name", max_chars=120, placeholder="e.g. Registered nurse")
+        cols[2].selectbox(
+            "Belongs to career (employers only)",
+            [NO_CAREER, *career_names],
+            key="options_add_career",
+            format_func=_career_label,
+        )
+        st.form_submit_button("Add", type="primary", on_click=_add)
+
+if not ws.options:
+    st.info("No options yet. Add the careers (fields, occupations) and employers (organisations) you are considering.")
+    st.stop()
+
+
+def _set_leaning() -> None:
+    choice = st.session_state["options_leaning"]
+    ui.attempt(lambda: storage.set_leaning(engine, opened.id, None if choice == NO_CAREER else choice),
+               "Current leaning saved.")
+
+
+all_names = {int(o.id): o.name for o in ws.options}
+leaning = ws.leaning
+st.session_state["options_leaning"] = int(leaning.id) if leaning else NO_CAREER
+st.selectbox(
+    "My current leaning — the option I would choose today",
+    [NO_CAREER, *all_names],
+    key="options_leaning",
+    format_func=lambda i: all_names.get(i, "— not decided —"),
+    on_change=_set_leaning,
+    disabled=ui.presentation_mode(),
+    help="Tenfold checks this choice against the evidence. At most one option can be your leaning.",
+)
+
+
+def _save_option(option_id: int) -> None:
+    prefix = f"options_{option_id}_"
+    career = st.session_state.get(prefix + "career", NO_CAREER)
+    ui.attempt(
+        lambda: storage.update_option(
+            engine,
+            opened.id,
+            option_id,
+            name=st.session_state[prefix + "name"],
+            notes=st.session_state[prefix + "notes"],
+            **({"career_id": None if career == NO_CAREER else career} if prefix + "career" in st.session_state else {}),
+        ),
+        "Saved.",
+    )
+
+
+def _delete(option_id: int, name: str) -> None:
+    ui.attempt(lambda: storage.delete_option(engine, opened.id, option_id), f"Deleted {name}.")
+    st.session_state.pop("options_confirm_delete", None)
+
+
+for kind, title in (("career", "Careers"), ("employer", "Employers")):
+    members = [o for o in ws.options if o.kind == kind]
+    st.subheader(f"{title} ({len(members)})")
+    if not members:
+        st.caption(f"No {title.lower()} yet.")
+    for option in members:
+        option_id = int(option.id)
+        prefix = f"options_{option_id}_"
+        badge = " · current leaning" if option.leaning else ""
+        belongs = f" · {career_names.get(int(option.career), '')}" if option.career else ""
+        with st.expander(f"{option.name}{belongs}{badge}", expanded=False):
+            # Widgets show the database's values on every run (another tab may have changed them).
+            st.session_state[prefix + "name"] = option.name
+            st.session_state[prefix + "notes"] = option.notes
+            st.text_input("Name", key=prefix + "name", max_chars=120, on_change=_save_option, args=(option_id,),
+                          disabled=ui.presentation_mode())
+            if kind == "employer":
+                st.session_state[prefix + "career"] = int(option.career) if option.career else NO_CAREER
+                st.selectbox("Belongs to career", [NO_CAREER, *career_names], key=prefix + "career",
+                             format_func=_career_label, on_change=_save_option, args=(option_id,),
+                             disabled=ui.presentation_mode())
+            st.text_area("Notes", key=prefix + "notes", max_chars=10_000, on_change=_save_option,
+                         args=(option_id,), disabled=ui.presentation_mode())
+            if ui.presentation_mode():
+                continue
+            if st.session_state.get("options_confirm_delete") == option_id:
+                count = storage.option_rating_count(engine, opened.id, option_id)
+                st.warning(f"Delete **{ui.escape_md(option.name)}** and its {count} rating(s)? This cannot be undone.")
+                c1, c2 = st.columns(2)
+                c1.button("Yes, delete", key=prefix + "delete_yes", type="primary",
+                          on_click=_delete, args=(option_id, option.name))
+                c2.button("Cancel", key=prefix + "delete_no",
+                          on_click=lambda: st.session_state.pop("options_confirm_delete", None))
+            elif st.button("Delete", key=prefix + "delete"):
+                if storage.option_rating_count(engine, opened.id, option_id) == 0:
+                    _delete(option_id, option.name)
+                else:
+                    st.session_state["options_confirm_delete"] = option_id
+                st.rerun()

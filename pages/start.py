@@ -1,0 +1,79 @@
+"""Start: what Tenfold does; start, open or explore a workspace."""
+
+from __future__ import annotations
+
+import re
+
+import streamlit as st
+
+import ui
+from core import storage
+from core.demo import demo_workspace
+
+st.title("Tenfold")
+st.markdown(
+    "After each informational interview, rate every career and employer you are considering on "
+    "**ten dimensions**, say how much each one matters to you, and see whether the evidence "
+    "**confirms your current choice or says to adjust it** — and what to ask next."
+)
+ui.show_flash()
+
+_TOKEN_IN_TEXT = re.compile(r"(?:[?&]w=)?([A-Za-z0-9_-]{20,64})\s*$")
+
+
+def _start_new() -> None:
+    ui.open_workspace(storage.create_workspace(ui.engine()))
+    st.session_state["start_just_created"] = True
+
+
+def _explore_demo() -> None:
+    token = storage.import_workspace(ui.engine(), demo_workspace())
+    ui.open_workspace(token)  # type: ignore[arg-type]
+    st.session_state["start_just_created"] = True
+
+
+def _open_pasted() -> None:
+    text = st.session_state.get("start_paste", "").strip()
+    match = _TOKEN_IN_TEXT.search(text)
+    if not match or storage.find_workspace(ui.engine(), match.group(1)) is None:
+        ui.flash("No such workspace. Check that you pasted the whole private link.", "error")
+        return
+    ui.open_workspace(match.group(1))
+    st.session_state["start_paste"] = ""
+
+
+token = st.session_state.get(ui.TOKEN_KEY)
+ref = storage.find_workspace(ui.engine(), token) if token else None
+
+if token and ref is None:
+    ui.show_no_such_workspace()
+elif ref is not None:
+    with st.container(border=True):
+        st.subheader("Your workspace is open")
+        link = f"{(st.context.url or '').split('?')[0]}?{ui.TOKEN_PARAM}={token}"
+        st.markdown(
+            "This is your **private link**. Bookmark it or keep it somewhere safe: anyone who has it "
+            "can open and change your workspace, and it is the only way back in."
+        )
+        st.code(link, language=None)
+        if st.session_state.pop("start_just_created", False):
+            st.success("Workspace ready. Next: add the careers and employers you are considering.")
+        st.page_link(ui.page("options"), label="Add careers and employers", icon=":material/arrow_forward:")
+        st.page_link(ui.page("interviews"), label="Log an interview", icon=":material/arrow_forward:")
+        if st.button("Close this workspace on this device", key="start_close"):
+            ui.close_workspace()
+            st.rerun()
+
+left, middle, right = st.columns(3)
+with left, st.container(border=True):
+    st.markdown("**Start my own workspace**")
+    st.caption("An empty workspace with a private link only you know.")
+    st.button("Start my own workspace", key="start_new", type="primary", on_click=_start_new)
+with middle, st.container(border=True):
+    st.markdown("**Open my workspace**")
+    st.text_input("Private link or code", key="start_paste", placeholder="Paste your private link")
+    st.button("Open", key="start_open", on_click=_open_pasted)
+with right, st.container(border=True):
+    st.markdown("**Explore the demo**")
+    st.caption("Sam's decision between nursing, physiotherapy and health data: your own copy to try things on.")
+    st.button("Explore the demo", key="start_demo", on_click=_explore_demo)

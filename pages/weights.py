@@ -1,0 +1,51 @@
+"""Weights: how much each dimension matters to this participant, 0 (irrelevant) to 5 (essential)."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+import ui
+from core import storage
+from core.dimensions import DIMENSIONS, WEIGHT_DEFAULT, WEIGHT_MAX, WEIGHT_MIN
+
+st.title("What matters to you")
+opened = ui.require_workspace()
+ui.show_flash()
+engine, ws = ui.engine(), opened.workspace
+
+st.markdown(
+    f"Set how much each dimension matters, from **{WEIGHT_MIN}** (irrelevant to me) to "
+    f"**{WEIGHT_MAX}** (essential). A dimension at {WEIGHT_MIN} is left out of every score. "
+    "Changes are saved as you make them."
+)
+
+
+def _save(dimension: str) -> None:
+    ui.attempt(lambda: storage.set_weights(engine, opened.id, {dimension: st.session_state[f"weights_{dimension}"]}))
+
+
+def _reset() -> None:
+    ui.attempt(
+        lambda: storage.set_weights(engine, opened.id, {d.key: WEIGHT_DEFAULT for d in DIMENSIONS}),
+        f"All weights set to {WEIGHT_DEFAULT}.",
+    )
+
+
+for dimension in DIMENSIONS:
+    key = f"weights_{dimension.key}"
+    st.session_state[key] = ws.weights[dimension.key]
+    st.slider(
+        dimension.label,
+        min_value=WEIGHT_MIN,
+        max_value=WEIGHT_MAX,
+        step=1,
+        key=key,
+        on_change=_save,
+        args=(dimension.key,),
+        help=dimension.description,
+        disabled=ui.presentation_mode(),
+    )
+    st.caption(dimension.description)
+
+if not ui.presentation_mode():
+    st.button(f"Reset all to equal ({WEIGHT_DEFAULT})", key="weights_reset", on_click=_reset)

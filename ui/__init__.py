@@ -1,0 +1,183 @@
+"""Streamlit helpers shared by several pages: the engine, the open workspace, messages.
+
+Pages import from here instead of repeating the workspace-loading dance. The database is
+the truth; `st.session_state` only remembers which workspace this browser tab has open
+(`workspace_token`) and what the user is looking at.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import streamlit as st
+from sqlalchemy import Engine
+
+from core import storage
+from core.models import TenfoldError, Workspace
+from core.settings import get_settings
+
+TOKEN_PARAM = "w"
+TOKEN_KEY = "workspace_token"
+FLASH_KEY = "flash_messages"
+PRESENTATION_KEY = "presentation_mode"
+
+
+@st.cache_resource(show_spinner=False)
+def _engine_for(url: str) -> Engine:
+    return storage.make_engine(url)
+
+
+def engine() -> Engine:
+    """The process-wide engine (shared by every session; never mutated)."""
+    return _engine_for(database_url())
+
+
+def database_url() -> str:
+    try:
+        secret_url = st.secrets.get("connections", {}).get("tenfold", {}).get("url", "")
+    except (FileNotFoundError, st.errors.StreamlitSecretNotFoundError):  # no secrets.toml at all
+        secret_url = ""
+    return secret_url or get_settings().resolved_database_url()
+
+
+# --- the open workspace ---------------------------------------------------------------------
+
+
+def sync_token_with_url() -> str | None:
+    """Take the workspace token from the URL (a pasted link) or this tab's session, and put it
+    back into the URL: Streamlit clears query parameters when the user switches pages."""
+    from_url = st.query_params.get(TOKEN_PARAM)
+    if from_url:
+        st.session_state[TOKEN_KEY] = from_url
+    token = st.session_state.get(TOKEN_KEY)
+    if token and st.query_params.get(TOKEN_PARAM) != token:
+        st.query_params[TOKEN_PARAM] = token
+    return token
+
+
+def open_workspace(token: str) -> None:
+    st.session_state[TOKEN_KEY] = token
+    st.query_params[TOKEN_PARAM] = token
+
+
+def close_workspace() -> None:
+    st.session_state.pop(TOKEN_KEY, None)
+    st.query_params.pop(TOKEN_PARAM, None)
+
+
+def current_ref() -> storage.WorkspaceRef | None:
+    token = st.session_state.get(TOKEN_KEY)
+    if not token:
+        return None
+    return storage.find_workspace(engine(), token)
+
+
+@st.cache_resource(max_entries=512, show_spinner=False)
+def _load(url: str, workspace_id: int, revision: int) -> Workspace:
+    # Keyed by revision: any write bumps it, so a cached copy is never stale. Shared, frozen.
+    return storage.load_workspace(_engine_for(url), workspace_id)
+
+
+@dataclass(frozen=True)
+class Opened:
+    ref: storage.WorkspaceRef
+    workspace: Workspace
+
+    @property
+    def id(self) -> int:
+        return self.ref.id
+
+
+def require_workspace() -> Opened:
+    """The workspace this tab has open, or a plain explanation and a stop."""
+    token = st.session_state.get(TOKEN_KEY)
+    if not token:
+        st.info("Open your workspace first: start one, open yours with its private link, or explore the demo.")
+        st.page_link(page("start"), label="Go to Start", icon=":material/home:")
+        st.stop()
+    ref = storage.find_workspace(engine(), token)
+    if ref is None:
+        show_no_such_workspace()
+        st.stop()
+    return Opened(ref, _load(database_url(), ref.id, ref.revision))
+
+
+def show_no_such_workspace() -> None:
+    st.error(
+        "**No such workspace.** The link may be incomplete or mistyped. Check that you copied the "
+        "whole private link, or start a new workspace."
+    )
+    if st.button("Forget this link", key="forget_bad_token"):
+        close_workspace()
+        st.rerun()
+
+
+# --- pages ---------------------------------------------------------------------------------
+
+_PAGES: dict[str, Any] = {}
+
+
+def register_pages(pages: dict[str, Any]) -> None:
+    _PAGES.clear()
+    _PAGES.update(pages)
+
+
+def page(name: str) -> Any:
+    return _PAGES[name]
+
+
+# --- saving on change, with plain messages -----------------------------------------------------
+
+
+def flash(message: str, kind: str = "success") -> None:
+    st.session_state.setdefault(FLASH_KEY, []).append((kind, message))
+
+
+def show_flash() -> None:
+    for kind, message in st.session_state.pop(FLASH_KEY, []):
+        if kind == "error":
+            st.error(message, icon=":material/error:")
+        elif kind == "warning":
+            st.warning(message)
+        else:
+            st.toast(message, icon=":material/check:")
+
+
+def attempt(action: Callable[[], Any], success: str | None = None) -> Any:
+    """Run a storage action; a TenfoldError becomes a plain message and nothing is changed."""
+    try:
+        result = action()
+    except TenfoldError as error:
+        flash(str(error), "error")
+        return None
+    if success:
+        flash(success)
+    return result
+
+
+def presentation_mode() -> bool:
+    return bool(st.session_state.get(PRESENTATION_KEY, False))
+
+
+def sidebar_summary() -> None:
+    """Which workspace is open and what it holds, always visible in the sidebar."""
+    with st.sidebar:
+        ref = current_ref()
+        if ref is None:
+            st.caption("No workspace open.")
+            return
+        st.markdown(f"**{escape_md(ref.name or 'My workspace')}**")
+        st.caption(
+            f"{ref.options} option{'s' if ref.options != 1 else ''} · "
+            f"{ref.interviews} interview{'s' if ref.interviews != 1 else ''} and self-assessments"
+        )
+
+
+_MD_SPECIAL = "\\`*_{}[]()#+-.!|<>~$:"
+
+
+def escape_md(text: str) -> str:
+    """User text for st.markdown: every Markdown and HTML character shown literally."""
+    return "".join("\\" + ch if ch in _MD_SPECIAL else ch for ch in text)
