@@ -164,7 +164,7 @@ class Workspace(_Record):
     def _links(self) -> Workspace:
         problems = workspace_link_problems(self)
         if problems:
-            raise ValueError("; ".join(problems))
+            raise ValueError("\n".join(problems))
         return self
 
     def option(self, option_id: str) -> Option:
@@ -232,8 +232,9 @@ def describe_validation_error(error: ValidationError) -> list[str]:
     lines = []
     for item in error.errors(include_url=False):
         where = _location(item.get("loc", ()))
-        message = _plain_message(item)
-        lines.append(f"{where}: {message}" if where else message)
+        # A cross-record check reports several problems at once, one per line.
+        for message in _plain_message(item).splitlines():
+            lines.append(f"{where}: {message}" if where else message)
     return lines
 
 

@@ -1,0 +1,136 @@
+import datetime as dt
+
+import pytest
+from pydantic import ValidationError
+
+from core.demo import demo_workspace
+from core.models import (
+    Contact,
+    Interview,
+    Option,
+    Rating,
+    Workspace,
+    describe_validation_error,
+    name_key,
+)
+
+
+def _problems(**fields) -> list[str]:
+    with pytest.raises(ValidationError) as info:
+        Workspace.model_validate(fields)
+    return describe_validation_error(info.value)
+
+
+def test_demo_is_a_valid_realistic_workspace():
+    ws = demo_workspace()
+    careers = [o for o in ws.options if o.kind == "career"]
+    employers = [o for o in ws.options if o.kind == "employer"]
+    assert len(careers) == 3 and len(employers) == 5
+    assert all(e.career for e in employers)
+    assert 6 <= len(ws.interviews) <= 8
+    assert len(set(ws.weights.values())) > 1
+    assert sum(o.leaning for o in ws.options) == 1
+    assert any(i.kind == "self" for i in ws.interviews)
+    assert all(r.note for i in ws.interviews for r in i.ratings)
+
+
+def test_duplicate_names_are_refused_case_insensitively():
+    problems = _problems(
+        options=[
+            {"id": "a", "kind": "career", "name": "Nursing"},
+            {"id": "b", "kind": "career", "name": "  nursing "},
+        ]
+    )
+    assert problems == ["options[1]: an option called 'Nursing' already exists"]
+
+
+def test_names_are_compared_ignoring_case_and_spacing():
+    assert name_key(" Registered   NURSE ") == name_key("registered nurse")
+
+
+@pytest.mark.parametrize("score", [0, 6, 2.5, "4", True, None])
+def test_a_rating_must_be_a_whole_number_from_1_to_5(score):
+    with pytest.raises(ValidationError) as info:
+        Rating.model_validate({"option": "o1", "dimension": "culture", "score": score})
+    (message,) = describe_validation_error(info.value)
+    assert message.startswith("score:")
+
+
+def test_unknown_dimension_and_unknown_field_are_named():
+    with pytest.raises(ValidationError) as info:
+        Rating.model_validate({"option": "o1", "dimension": "salary", "score": 3, "colour": "red"})
+    messages = describe_validation_error(info.value)
+    assert any(m.startswith("dimension: must be one of") for m in messages)
+    assert "colour: is not a field Tenfold knows (unknown field)" in messages
+
+
+def test_employer_linked_to_a_missing_or_employer_career_is_refused():
+    assert _problems(options=[{"id": "e", "kind": "employer", "name": "Acme", "career": "nope"}]) == [
+        "options[0]: 'Acme' names career 'nope', which is not an option in this workspace"
+    ]
+    problems = _problems(
+        options=[
+            {"id": "e1", "kind": "employer", "name": "Acme"},
+            {"id": "e2", "kind": "employer", "name": "Beta", "career": "e1"},
+        ]
+    )
+    assert problems == ["options[1]: 'Beta' names 'Acme' as its career, but that option is an employer"]
+
+
+def test_a_career_cannot_belong_to_a_career():
+    with pytest.raises(ValidationError, match="only an employer can belong to a career"):
+        Option(id="c", kind="career", name="X", career="y")
+
+
+def test_at_most_one_leaning():
+    problems = _problems(
+        options=[
+            {"id": "a", "kind": "career", "name": "A", "leaning": True},
+            {"id": "b", "kind": "career", "name": "B", "leaning": True},
+        ]
+    )
+    assert problems == ["only one option can be the current leaning, not 2"]
+
+
+def test_weights_need_all_ten_and_not_all_zero():
+    assert _problems(weights={"culture": 3}) == [
+        "weights: weights are missing for: industry_outlook, entry_requirements, education, career_path, "
+        "lessons_learned, competitive_edge, confidence, typical_day, network"
+    ]
+    zero = dict.fromkeys(demo_workspace().weights, 0)
+    assert _problems(weights=zero) == ["weights: at least one weight must be above 0"]
+
+
+def test_interview_rules():
+    with pytest.raises(ValidationError, match="needs a contact"):
+        Interview(id="i", kind="interview", date=dt.date(2026, 1, 1))
+    with pytest.raises(ValidationError, match="no contact"):
+        Interview(id="i", kind="self", date=dt.date(2026, 1, 1), contact=Contact(name="X"))
+    with pytest.raises(ValidationError, match="rated twice"):
+        Interview(
+            id="i", kind="self", date=dt.date(2026, 1, 1),
+            ratings=[Rating(option="a", dimension="culture", score=3)] * 2,
+        )
+
+
+def test_ratings_must_point_at_options_in_the_workspace():
+    problems = _problems(
+        options=[{"id": "a", "kind": "career", "name": "A"}],
+        interviews=[{"id": "i1", "kind": "self", "date": "2026-11-02",
+                     "ratings": [{"option": "zz", "dimension": "culture", "score": 3}]}],
+    )
+    assert problems == ["interviews[0]: refers to option 'zz', which is not in this workspace"]
+
+
+def test_every_cross_record_problem_is_reported_on_its_own_line():
+    problems = _problems(
+        options=[
+            {"id": "a", "kind": "career", "name": "A", "leaning": True},
+            {"id": "a", "kind": "career", "name": "a", "leaning": True},
+        ]
+    )
+    assert problems == [
+        "options[1]: the id 'a' is used twice",
+        "options[1]: an option called 'A' already exists",
+        "only one option can be the current leaning, not 2",
+    ]
