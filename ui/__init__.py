@@ -171,7 +171,7 @@ def sidebar_summary() -> None:
         st.markdown(f"**{escape_md(ref.name or 'My workspace')}**")
         st.caption(
             f"{ref.options} option{'s' if ref.options != 1 else ''} · "
-            f"{ref.interviews} interview{'s' if ref.interviews != 1 else ''} and self-assessments"
+            + (f"{ref.interviews} interviews and self-assessments" if ref.interviews != 1 else "1 interview")
         )
 
 

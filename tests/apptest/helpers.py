@@ -1,0 +1,45 @@
+"""Driving the real app script with Streamlit's AppTest, on a real database."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from streamlit.testing.v1 import AppTest
+
+from core import storage
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def open_app(database_url: str, *, token: str | None = None, page: str | None = None) -> AppTest:
+    """The app at `page` (e.g. "pages/options.py") with `token`'s workspace open, after one run."""
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=30)
+    at.secrets["connections"] = {"tenfold": {"url": database_url}}
+    if token:
+        at.query_params["w"] = token
+    at.run()
+    if page:
+        at.switch_page(page)
+        at.run()
+    return at
+
+
+def by_key(elements, key: str):
+    """The one element among `elements` with this widget key."""
+    matches = [e for e in elements if getattr(e, "key", None) == key]
+    assert len(matches) == 1, f"expected one element with key {key!r}, found {len(matches)}"
+    return matches[0]
+
+
+def texts(at: AppTest) -> str:
+    """Everything the page shows as text (markdown, captions, alerts), to search in."""
+    parts = []
+    for kind in ("markdown", "caption", "error", "warning", "info", "success", "title", "subheader", "code"):
+        parts += [str(e.value) for e in getattr(at, kind)]
+    return "\n".join(parts)
+
+
+def demo_token(engine) -> str:
+    from core.demo import demo_workspace
+
+    return storage.import_workspace(engine, demo_workspace())

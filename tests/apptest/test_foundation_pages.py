@@ -1,0 +1,205 @@
+"""Start, Options, Interviews & ratings and Weights, driven through the real app script."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from streamlit import config as st_config
+
+from core import storage
+from tests.apptest.helpers import by_key, demo_token, open_app, texts
+
+
+@pytest.fixture(autouse=True)
+def _apptest_serialisation():
+    # AppTest keeps an unpicklable dict of its own in session_state; the browser tests cover
+    # runner.enforceSerializableSessionState against the real server.
+    st_config.set_option("runner.enforceSerializableSessionState", False)
+
+
+@pytest.fixture
+def db(sqlite_url):
+    engine = storage.make_engine(sqlite_url)
+    yield sqlite_url, engine
+    engine.dispose()
+
+
+def _ws(engine, token):
+    return storage.load_workspace(engine, storage.find_workspace(engine, token).id)
+
+
+def test_start_creates_a_private_workspace_and_puts_its_token_in_the_url(db):
+    url, engine = db
+    at = open_app(url)
+    assert not at.exception
+    by_key(at.button, "start_new").click().run()
+    token = at.query_params["w"]
+    assert storage.find_workspace(engine, token) is not None
+    assert token in texts(at)  # the private link is shown to copy
+    assert "private link" in texts(at)
+
+
+def test_explore_the_demo_gives_each_visitor_a_fresh_copy(db):
+    url, engine = db
+    first = open_app(url)
+    by_key(first.button, "start_demo").click().run()
+    second = open_app(url)
+    by_key(second.button, "start_demo").click().run()
+    a, b = first.query_params["w"], second.query_params["w"]
+    assert a != b
+    assert len(_ws(engine, a).options) == len(_ws(engine, b).options) == 8
+    reopened = open_app(url, token=a)
+    assert "8 options · 7 interviews and self-assessments" in "\n".join(c.value for c in reopened.sidebar.caption)
+
+
+@pytest.mark.parametrize("token", ["not-a-token", "A" * 32, "<script>alert(1)</script>", "' OR 1=1 --"])
+def test_a_bad_or_unknown_token_shows_no_such_workspace(db, token):
+    url, engine = db
+    demo_token(engine)  # someone else's workspace exists; it must never be shown
+    for page in (None, "pages/options.py", "pages/interviews.py", "pages/weights.py"):
+        at = open_app(url, token=token, page=page)
+        assert not at.exception
+        assert "No such workspace" in texts(at)
+        assert "Registered nurse" not in texts(at)
+        assert [t.key for t in at.text_input if t.key == "options_add_name"] == []
+
+
+def test_open_my_workspace_from_a_pasted_link(db):
+    url, engine = db
+    token = demo_token(engine)
+    at = open_app(url)
+    by_key(at.text_input, "start_paste").input(f"http://127.0.0.1:8501/options?w={token}")
+    by_key(at.button, "start_open").click().run()
+    assert at.query_params["w"] == token
+    at = open_app(url)
+    by_key(at.text_input, "start_paste").input("http://127.0.0.1:8501/?w=" + "B" * 32)
+    by_key(at.button, "start_open").click().run()
+    assert "No such workspace" in texts(at)
+    assert "w" not in at.query_params
+
+
+def test_pages_without_a_workspace_say_how_to_open_one(db):
+    url, _ = db
+    at = open_app(url, page="pages/options.py")
+    assert not at.exception
+    assert "Open your workspace first" in texts(at)
+
+
+def test_add_options_with_clear_messages_for_bad_names(db):
+    url, engine = db
+    token = storage.create_workspace(engine)
+    at = open_app(url, token=token, page="pages/options.py")
+    by_key(at.text_input, "options_add_name").input("Registered nurse")
+    at.button[0].click().run()  # the form's Add button
+    assert not at.exception
+    assert [o.name for o in _ws(engine, token).options] == ["Registered nurse"]
+
+    for bad, message in (("  ", "Please give the option a name."), ("REGISTERED NURSE", "already exists")):
+        by_key(at.text_input, "options_add_name").input(bad)
+        at.button[0].click().run()
+        assert any(message in e.value for e in at.error), [e.value for e in at.error]
+    assert [o.name for o in _ws(engine, token).options] == ["Registered nurse"]
+
+
+def test_employer_linked_to_career_and_leaning(db):
+    url, engine = db
+    token = storage.create_workspace(engine)
+    ws_id = storage.find_workspace(engine, token).id
+    career = storage.add_option(engine, ws_id, kind="career", name="Nursing")
+    at = open_app(url, token=token, page="pages/options.py")
+    by_key(at.radio, "options_add_kind").set_value("employer")
+    by_key(at.text_input, "options_add_name").input("City Hospital")
+    by_key(at.selectbox, "options_add_career").set_value(career)
+    at.button[0].click().run()
+    ws = _ws(engine, token)
+    employer = next(o for o in ws.options if o.name == "City Hospital")
+    assert employer.kind == "employer" and employer.career == str(career)
+
+    by_key(at.selectbox, "options_leaning").set_value(int(employer.id)).run()
+    assert _ws(engine, token).leaning.name == "City Hospital"
+
+
+def test_delete_an_option_with_ratings_asks_first(db):
+    url, engine = db
+    token = demo_token(engine)
+    nurse = next(o for o in _ws(engine, token).options if o.name == "Registered nurse")
+    at = open_app(url, token=token, page="pages/options.py")
+    by_key(at.button, f"options_{nurse.id}_delete").click().run()
+    assert any("cannot be undone" in w.value for w in at.warning)
+    assert len(_ws(engine, token).options) == 8  # nothing deleted yet
+    by_key(at.button, f"options_{nurse.id}_delete_yes").click().run()
+    assert "Registered nurse" not in [o.name for o in _ws(engine, token).options]
+
+
+def test_option_names_with_html_are_shown_as_text(db):
+    url, engine = db
+    token = storage.create_workspace(engine)
+    ws_id = storage.find_workspace(engine, token).id
+    storage.add_option(engine, ws_id, kind="career", name="<script>alert('x')</script> **bold**")
+    at = open_app(url, token=token, page="pages/options.py")
+    assert not at.exception
+    for element in at.markdown:
+        assert "<script>" not in element.value  # only ever escaped
+        assert getattr(element.proto, "allow_html", False) is False
+
+
+def test_log_an_interview_and_rate_it(db):
+    url, engine = db
+    token = storage.create_workspace(engine)
+    ws_id = storage.find_workspace(engine, token).id
+    nurse = storage.add_option(engine, ws_id, kind="career", name="Nursing")
+    at = open_app(url, token=token, page="pages/interviews.py")
+    by_key(at.text_input, "interviews_new_contact").input("J. Doe")
+    by_key(at.text_input, "interviews_new_role").input("Charge nurse")
+    by_key(at.date_input, "interviews_new_date").set_value(dt.date(2026, 11, 2))
+    by_key(at.multiselect, "interviews_new_options").set_value([nurse])
+    at.button[0].click().run()  # Save and rate it
+    assert not at.exception
+    (entry,) = _ws(engine, token).interviews
+    assert entry.contact.name == "J. Doe" and entry.contact.role == "Charge nurse"
+
+    key = f"rate_{entry.id}_{nurse}_culture"
+    by_key(at.segmented_control, key + "_score").set_value(4).run()
+    by_key(at.text_input, key + "_note").input("team huddles daily").run()
+    (entry,) = _ws(engine, token).interviews
+    assert [(r.dimension, r.score, r.note) for r in entry.ratings] == [("culture", 4, "team huddles daily")]
+    # and the page shows what was saved after a fresh load
+    at = open_app(url, token=token, page="pages/interviews.py")
+    assert by_key(at.segmented_control, key + "_score").value == 4
+    assert by_key(at.text_input, key + "_note").value == "team huddles daily"
+
+
+def test_an_interview_that_informs_no_option_is_refused(db):
+    url, engine = db
+    token = storage.create_workspace(engine)
+    ws_id = storage.find_workspace(engine, token).id
+    storage.add_option(engine, ws_id, kind="career", name="Nursing")
+    at = open_app(url, token=token, page="pages/interviews.py")
+    by_key(at.text_input, "interviews_new_contact").input("J. Doe")
+    at.button[0].click().run()
+    assert any("at least one career or employer" in e.value for e in at.error)
+    assert _ws(engine, token).interviews == []
+
+
+def test_weights_are_saved_on_change_and_reset(db):
+    url, engine = db
+    token = storage.create_workspace(engine)
+    at = open_app(url, token=token, page="pages/weights.py")
+    assert len(at.slider) == 10
+    by_key(at.slider, "weights_career_path").set_value(5).run()
+    assert _ws(engine, token).weights["career_path"] == 5
+    by_key(at.button, "weights_reset").click().run()
+    assert set(_ws(engine, token).weights.values()) == {3}
+
+
+def test_all_weights_zero_is_refused_with_a_message(db):
+    url, engine = db
+    token = storage.create_workspace(engine)
+    ws_id = storage.find_workspace(engine, token).id
+    storage.set_weights(engine, ws_id, {k: 0 for k in _ws(engine, token).weights if k != "culture"})
+    at = open_app(url, token=token, page="pages/weights.py")
+    by_key(at.slider, "weights_culture").set_value(0).run()
+    assert any("At least one dimension must matter" in e.value for e in at.error)
+    assert _ws(engine, token).weights["culture"] == 3
+    assert by_key(at.slider, "weights_culture").value == 3  # the slider shows what is saved
