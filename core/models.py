@@ -243,7 +243,7 @@ def _location(loc: tuple[int | str, ...]) -> str:
     for part in loc:
         if isinstance(part, int):
             text += f"[{part}]"
-        elif part in {"function-after", "model"} or str(part).startswith(("function-", "tagged")):
+        elif part in {"function-after", "model", "[key]"} or str(part).startswith(("function-", "tagged")):
             continue
         else:
             text += f".{part}" if text else str(part)
@@ -257,10 +257,22 @@ def _plain_message(item: dict) -> str:  # type: ignore[type-arg]
         return "is not a field Tenfold knows (unknown field)"
     if kind == "missing":
         return "is required but missing"
+    if kind == "literal_error" and "[key]" in item.get("loc", ()):
+        return f"is not one of the ten dimensions ({ctx.get('expected', '')})"
     if kind == "literal_error":
         return f"must be one of {ctx.get('expected', 'the allowed values')}, not {item.get('input')!r}"
     if kind in {"greater_than_equal", "less_than_equal"} and "score" in map(str, item.get("loc", ())):
         return f"a rating must be a whole number from {SCORE_MIN} to {SCORE_MAX}, not {item.get('input')!r}"
+    if kind in {"greater_than_equal", "less_than_equal"} and "weights" in map(str, item.get("loc", ())):
+        return f"a weight must be a whole number from {WEIGHT_MIN} to {WEIGHT_MAX}, not {item.get('input')!r}"
+    if kind.startswith("date_"):
+        return f"must be a date written as YYYY-MM-DD, not {item.get('input')!r}"
+    if kind == "too_long":
+        return f"can hold at most {ctx.get('max_length')} entries, not {ctx.get('actual_length')}"
+    if kind in {"list_type", "dict_type", "model_type", "string_type", "bool_type"}:
+        wanted = {"list_type": "a list [ … ]", "dict_type": "an object { … }", "model_type": "an object { … }",
+                  "string_type": "text in quotes", "bool_type": "true or false"}[kind]
+        return f"must be {wanted}, not {item.get('input')!r}"
     if kind == "int_type" or kind == "int_from_float":
         return f"must be a whole number, not {item.get('input')!r}"
     if kind == "string_too_short":
