@@ -1,0 +1,258 @@
+"""The decision summary and cohort CSVs: header, order, ranks, inheritance, spreadsheet safety."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+
+import pandas as pd
+import pytest
+from hypothesis import HealthCheck, given, settings
+
+from core.demo import demo_workspace
+from core.dimensions import DIMENSION_KEYS
+from core.models import Interview, Option, Rating, Workspace
+from core.summary import (
+    COHORT_HEADER,
+    FORMULA_TRIGGERS,
+    SUMMARY_HEADER,
+    CohortRow,
+    cohort_csv,
+    cohort_row,
+    csv_bytes,
+    neutralise,
+    summary_csv,
+)
+from tests.unit.test_workspace_file import workspaces
+
+EXACT_HEADER = (
+    "rank,kind,name,career,score,coverage,p_first,leaning,verdict,ratings,interviews,culture,industry_outlook,"
+    "entry_requirements,education,career_path,lessons_learned,competitive_edge,confidence,typical_day,network,"
+    "inherited"
+)
+OWASP_PAYLOADS = ["=1+1", "+1", "-1", "@SUM(1)", '=HYPERLINK("http://x","y")', "\tTab start", "\rCR start"]
+
+
+def _rows(text: str) -> list[dict[str, str]]:
+    return list(csv.DictReader(io.StringIO(text, newline="")))
+
+
+def _self(*ratings: tuple[str, str, int], day: int = 1) -> Interview:
+    return Interview(id=f"s{day}", kind="self", date=dt.date(2026, 1, day),
+                     ratings=[Rating(option=o, dimension=d, score=s) for o, d, s in ratings])
+
+
+def test_the_header_is_exactly_the_designed_one():
+    text = summary_csv(demo_workspace())
+    assert ",".join(SUMMARY_HEADER) == EXACT_HEADER
+    assert text.split("\r\n", 1)[0] == EXACT_HEADER
+
+
+def test_careers_first_then_employers_each_best_first():
+    rows = _rows(summary_csv(demo_workspace()))
+    assert [(r["kind"], r["rank"], r["name"]) for r in rows] == [
+        ("career", "1", "Registered nurse"),
+        ("career", "2", "Physiotherapist"),
+        ("career", "3", "Health data analyst"),
+        ("employer", "1", "Riverside Community Care"),
+        ("employer", "2", "City General Hospital"),
+        ("employer", "3", "Northshore Rehab Centre"),
+        ("employer", "4", "MoveWell Sports Clinic"),
+        ("employer", "5", "Regional Health Authority"),
+    ]
+
+
+def test_the_demo_rows_hold_the_designed_values():
+    rows = {r["name"]: r for r in _rows(summary_csv(demo_workspace()))}
+    nurse, riverside = rows["Registered nurse"], rows["Riverside Community Care"]
+    assert (nurse["score"], nurse["coverage"], nurse["p_first"], nurse["leaning"], nurse["verdict"]) == (
+        "76.8", "72", "", "yes", ""
+    )
+    assert (nurse["ratings"], nurse["interviews"], nurse["career"]) == ("8", "3", "")
+    assert (nurse["typical_day"], nurse["culture"], nurse["inherited"]) == ("3.50", "", "")
+    assert riverside["career"] == "Registered nurse"
+    assert riverside["culture"] == "5.00" and riverside["typical_day"] == "3.50"  # own, inherited
+    assert riverside["inherited"] == (
+        "industry_outlook entry_requirements education lessons_learned confidence typical_day"
+    )
+    assert all(r["leaning"] == "" and r["verdict"] == "" for name, r in rows.items() if name != "Registered nurse")
+
+
+def test_ties_share_a_rank_and_unscored_options_come_last():
+    ws = Workspace(
+        options=[
+            Option(id="a", kind="career", name="Alpha"),
+            Option(id="b", kind="career", name="Bravo"),
+            Option(id="c", kind="career", name="Charlie"),
+            Option(id="d", kind="career", name="Delta"),
+            Option(id="e", kind="employer", name="Echo Ltd"),
+        ],
+        interviews=[_self(("a", "culture", 4), ("b", "culture", 4), ("d", "culture", 2))],
+    )
+    rows = _rows(summary_csv(ws))
+    assert [(r["name"], r["rank"], r["score"], r["coverage"]) for r in rows] == [
+        ("Alpha", "1", "75.0", "10"),
+        ("Bravo", "1", "75.0", "10"),
+        ("Delta", "3", "25.0", "10"),
+        ("Charlie", "4", "", "0"),
+        ("Echo Ltd", "1", "", "0"),
+    ]
+    assert rows[3]["culture"] == "" and rows[3]["ratings"] == "0"
+
+
+def test_inherited_values_never_override_an_employers_own_rating():
+    ws = Workspace(
+        options=[Option(id="c", kind="career", name="Nursing"),
+                 Option(id="e", kind="employer", name="Clinic", career="c")],
+        interviews=[_self(("c", "culture", 2), ("c", "network", 5), ("e", "culture", 4))],
+    )
+    clinic = _rows(summary_csv(ws))[1]
+    assert (clinic["culture"], clinic["network"], clinic["inherited"]) == ("4.00", "5.00", "network")
+    assert (clinic["ratings"], clinic["interviews"]) == ("1", "0")  # self-assessments are not interviews
+
+
+def test_p_first_and_the_verdict_plug_in_from_the_decision_engine():
+    ws = demo_workspace()
+    rows = _rows(summary_csv(ws, p_first={"c1": 0.614, "c2": 0.386, "e2": 1.0}, verdict="close_call"))
+    by_name = {r["name"]: r for r in rows}
+    assert by_name["Registered nurse"]["p_first"] == "61"
+    assert by_name["Physiotherapist"]["p_first"] == "39"
+    assert by_name["Riverside Community Care"]["p_first"] == "100"
+    assert by_name["Health data analyst"]["p_first"] == ""
+    assert [r["verdict"] for r in rows] == ["close_call"] + [""] * 7
+
+
+def test_wrong_decision_values_are_programming_errors():
+    ws = demo_workspace()
+    with pytest.raises(ValueError, match="not one of"):
+        summary_csv(ws, verdict="maybe")
+    with pytest.raises(ValueError, match="from 0 to 1"):
+        summary_csv(ws, p_first={"c1": 61})
+    with pytest.raises(ValueError, match="not in the workspace"):
+        summary_csv(ws, p_first={"zz": 0.5})
+    no_leaning = Workspace(options=[Option(id="a", kind="career", name="A")])
+    with pytest.raises(ValueError, match="has none"):
+        summary_csv(no_leaning, verdict="confirmed")
+
+
+@pytest.mark.parametrize("payload", OWASP_PAYLOADS)
+def test_neutralise_prefixes_every_formula_trigger(payload):
+    assert neutralise(payload) == "'" + payload
+    assert neutralise("plain " + payload) == "plain " + payload
+
+
+def test_neutralise_leaves_safe_cells_alone():
+    for cell in ["", "Nurse", "76.8", "0", "yes", "'quoted", " =not first", "é"]:
+        assert neutralise(cell) == cell
+    assert set(FORMULA_TRIGGERS) == {"=", "+", "-", "@", "\t", "\r"}
+
+
+def test_option_and_career_names_are_neutralised_in_the_summary():
+    # Option names are stripped of surrounding whitespace by the models, so tab/CR starts cannot occur there.
+    payloads = [p for p in OWASP_PAYLOADS if not p[0].isspace()]
+    options = [Option(id=f"c{n}", kind="career", name=p) for n, p in enumerate(payloads)]
+    options += [Option(id=f"e{n}", kind="employer", name=f"Employer {n}", career=f"c{n}") for n in range(len(payloads))]
+    rows = _rows(summary_csv(Workspace(options=options)))
+    assert sorted(r["name"] for r in rows if r["kind"] == "career") == sorted("'" + p for p in payloads)
+    assert sorted(r["career"] for r in rows if r["kind"] == "employer") == sorted("'" + p for p in payloads)
+    for row in rows:
+        assert not any(cell.startswith(FORMULA_TRIGGERS) for cell in row.values())
+
+
+def test_every_cohort_cell_is_neutralised_including_tab_and_cr():
+    rows = [CohortRow(participant=p, options=1, interviews=0, top_option=p, leaning=p) for p in OWASP_PAYLOADS]
+    read = _rows(cohort_csv(rows))
+    for payload, row in zip(OWASP_PAYLOADS, read, strict=True):
+        assert row["participant"] == row["top_option"] == row["leaning"] == "'" + payload
+
+
+def test_quoting_follows_rfc_4180():
+    ws = Workspace(options=[
+        Option(id="a", kind="career", name='Nurse, "night" shifts'),
+        Option(id="b", kind="career", name="Two\nlines"),
+        Option(id="c", kind="employer", name="Trailing ; semicolon", career="a"),
+    ])
+    text = summary_csv(ws)
+    assert '"Nurse, ""night"" shifts"' in text
+    assert '"Two\nlines"' in text
+    assert text.endswith("\r\n") and "\r\n" in text.split('"Two\nlines"')[1]
+    names = [r["name"] for r in _rows(text)]
+    assert names == ['Nurse, "night" shifts', "Two\nlines", "Trailing ; semicolon"]
+
+
+NON_ASCII = ["Infirmière à domicile", "看護師", "Ärztin 🙂", "Ñandú & Søn"]
+
+
+def _non_ascii_workspace() -> Workspace:
+    options = [Option(id=f"o{n}", kind="career", name=name) for n, name in enumerate(NON_ASCII)]
+    options.append(Option(id="e", kind="employer", name="Hôpital Saint-Éloi", career="o0", leaning=True))
+    return Workspace(options=options, interviews=[_self(("o1", "culture", 5), ("e", "network", 3))])
+
+
+def test_downloads_are_utf8_with_a_byte_order_mark():
+    data = csv_bytes(summary_csv(_non_ascii_workspace()))
+    assert data.startswith(b"\xef\xbb\xbf" + EXACT_HEADER.encode())
+    assert "看護師".encode() in data
+
+
+def test_non_ascii_survives_pandas():
+    data = csv_bytes(summary_csv(_non_ascii_workspace()))
+    frame = pd.read_csv(io.BytesIO(data), dtype=str, keep_default_na=False)
+    assert list(frame.columns) == list(SUMMARY_HEADER)
+    assert set(frame["name"]) == {*NON_ASCII, "Hôpital Saint-Éloi"}
+    assert frame.loc[frame["name"] == "Hôpital Saint-Éloi", "career"].item() == "Infirmière à domicile"
+
+
+def test_non_ascii_survives_the_csv_module():
+    data = csv_bytes(summary_csv(_non_ascii_workspace()))
+    with io.TextIOWrapper(io.BytesIO(data), encoding="utf-8-sig", newline="") as handle:
+        rows = list(csv.reader(handle))
+    assert rows[0] == list(SUMMARY_HEADER)
+    assert {row[2] for row in rows[1:]} == {*NON_ASCII, "Hôpital Saint-Éloi"}
+
+
+def test_cohort_csv():
+    ws = demo_workspace()
+    text = cohort_csv([cohort_row("Sam", ws, verdict="confirmed"), CohortRow("Lee, J.", options=0, interviews=0)])
+    assert text.split("\r\n")[0] == ",".join(COHORT_HEADER) == (
+        "participant,options,interviews,top_option,top_score,top_coverage,leaning,verdict"
+    )
+    assert text.split("\r\n")[1:] == [
+        "Sam,8,6,Registered nurse,76.8,72,Registered nurse,confirmed",
+        '"Lee, J.",0,0,,,,,',
+        "",
+    ]
+
+
+def test_cohort_top_option_is_of_the_leanings_kind():
+    ws = Workspace(
+        options=[Option(id="c", kind="career", name="Nursing"),
+                 Option(id="e", kind="employer", name="Clinic", leaning=True)],
+        interviews=[_self(("c", "culture", 5), ("e", "culture", 2))],
+    )
+    row = cohort_row("Ana", ws)
+    assert (row.top_option, row.top_score, row.leaning) == ("Clinic", 25.0, "Clinic")
+    unrated = cohort_row("Bo", Workspace())
+    assert (unrated.top_option, unrated.top_score, unrated.top_coverage) == ("", None, None)
+
+
+@settings(max_examples=80, suppress_health_check=[HealthCheck.too_slow])
+@given(workspaces())
+def test_any_workspace_gives_one_safe_row_per_option(ws):
+    text = summary_csv(ws)
+    rows = list(csv.reader(io.StringIO(text, newline="")))
+    assert rows[0] == list(SUMMARY_HEADER)
+    body = rows[1:]
+    assert len(body) == len(ws.options)
+    assert all(len(row) == len(SUMMARY_HEADER) for row in body)
+    assert all(not cell.startswith(FORMULA_TRIGGERS) for row in body for cell in row)
+    kinds = [row[1] for row in body]
+    assert kinds == sorted(kinds)  # careers before employers
+    for kind in ("career", "employer"):
+        ranks = [int(row[0]) for row in body if row[1] == kind]
+        assert ranks == sorted(ranks)
+    dims = slice(SUMMARY_HEADER.index(DIMENSION_KEYS[0]), SUMMARY_HEADER.index("inherited"))
+    for row in body:
+        assert all(cell == "" or 1 <= float(cell) <= 5 for cell in row[dims])
+        assert row[4] == "" or 0 <= float(row[4]) <= 100
