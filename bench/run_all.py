@@ -21,7 +21,7 @@ def main() -> int:
     for script in scripts:
         started = time.monotonic()
         print(f"# {script.name}", flush=True)
-        result = subprocess.run([sys.executable, str(script), *sys.argv[1:]], cwd=HERE.parent)
+        result = subprocess.run([sys.executable, str(script)], cwd=HERE.parent)
         print(f"# {script.name} took {time.monotonic() - started:.0f} s (exit {result.returncode})", flush=True)
         failed += result.returncode != 0
     return 1 if failed else 0
