@@ -91,7 +91,7 @@ selected_id = st.selectbox("Interview", entry_ids, key="interviews_selected", fo
 entry = next(i for i in ws.interviews if int(i.id) == selected_id)
 
 if entry.notes:
-    st.caption(entry.notes)
+    st.caption(ui.escape_md(entry.notes))
 
 
 def _save_details(interview_id: int) -> None:
@@ -141,11 +141,12 @@ if not informed:
     st.stop()
 
 rated_option = st.radio(
-    "Rate", informed, key=f"interviews_{selected_id}_rate_option", format_func=option_names.get, horizontal=True
+    "Rate", informed, key=f"interviews_{selected_id}_rate_option", horizontal=True,
+    format_func=lambda option_id: ui.escape_md(option_names[option_id]),
 )
 existing = {r.dimension: r for r in entry.ratings if int(r.option) == rated_option}
 st.caption(
-    f"{len(existing)} of {len(DIMENSIONS)} dimensions rated for {option_names[rated_option]} in this interview. "
+    f"{len(existing)} of {len(DIMENSIONS)} dimensions rated for {ui.escape_md(option_names[rated_option])} in this interview. "
     "Choose 1–5 where the conversation told you something; leave the rest as not discussed. "
     "Click a selected number again to clear it. Every change is saved at once."
 )

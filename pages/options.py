@@ -106,8 +106,8 @@ for kind, title in (("career", "Careers"), ("employer", "Employers")):
         option_id = int(option.id)
         prefix = f"options_{option_id}_"
         badge = " · current leaning" if option.leaning else ""
-        belongs = f" · {career_names.get(int(option.career), '')}" if option.career else ""
-        with st.expander(f"{option.name}{belongs}{badge}", expanded=False):
+        belongs = f" ({career_names.get(int(option.career), '')})" if option.career else ""
+        with st.expander(ui.escape_md(f"{option.name}{belongs}") + badge, expanded=False):
             # Widgets show the database's values on every run (another tab may have changed them).
             st.session_state[prefix + "name"] = option.name
             st.session_state[prefix + "notes"] = option.notes

@@ -137,6 +137,7 @@ def flash(message: str, kind: str = "success") -> None:
 
 def show_flash() -> None:
     for kind, message in st.session_state.pop(FLASH_KEY, []):
+        message = escape_md(message)  # messages quote user text (option names)
         if kind == "error":
             st.error(message, icon=":material/error:")
         elif kind == "warning":

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
@@ -31,11 +32,16 @@ def by_key(elements, key: str):
     return matches[0]
 
 
+def shown(markdown: str) -> str:
+    """Markdown source as a reader sees it: backslash escapes removed."""
+    return re.sub(r"\\(.)", r"\1", markdown)
+
+
 def texts(at: AppTest) -> str:
     """Everything the page shows as text (markdown, captions, alerts), to search in."""
     parts = []
     for kind in ("markdown", "caption", "error", "warning", "info", "success", "title", "subheader", "code"):
-        parts += [str(e.value) for e in getattr(at, kind)]
+        parts += [shown(str(e.value)) for e in getattr(at, kind)]
     return "\n".join(parts)
 
 

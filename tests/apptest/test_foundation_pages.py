@@ -8,7 +8,7 @@ import pytest
 from streamlit import config as st_config
 
 from core import storage
-from tests.apptest.helpers import by_key, demo_token, open_app, texts
+from tests.apptest.helpers import by_key, demo_token, open_app, shown, texts
 
 
 @pytest.fixture(autouse=True)
@@ -98,7 +98,7 @@ def test_add_options_with_clear_messages_for_bad_names(db):
     for bad, message in (("  ", "Please give the option a name."), ("REGISTERED NURSE", "already exists")):
         by_key(at.text_input, "options_add_name").input(bad)
         at.button[0].click().run()
-        assert any(message in e.value for e in at.error), [e.value for e in at.error]
+        assert any(message in shown(e.value) for e in at.error), [e.value for e in at.error]
     assert [o.name for o in _ws(engine, token).options] == ["Registered nurse"]
 
 
@@ -132,16 +132,23 @@ def test_delete_an_option_with_ratings_asks_first(db):
     assert "Registered nurse" not in [o.name for o in _ws(engine, token).options]
 
 
-def test_option_names_with_html_are_shown_as_text(db):
+def test_option_names_with_html_and_markdown_are_shown_as_text(db):
     url, engine = db
     token = storage.create_workspace(engine)
     ws_id = storage.find_workspace(engine, token).id
-    storage.add_option(engine, ws_id, kind="career", name="<script>alert('x')</script> **bold**")
-    at = open_app(url, token=token, page="pages/options.py")
-    assert not at.exception
-    for element in at.markdown:
-        assert "<script>" not in element.value  # only ever escaped
-        assert getattr(element.proto, "allow_html", False) is False
+    name = "<script>alert('x')</script> **bold** [link](javascript:alert(1))"
+    option = storage.add_option(engine, ws_id, kind="career", name=name)
+    storage.add_interview(engine, ws_id, kind="self", date=dt.date(2026, 11, 2), notes=name, option_ids=[option])
+    for page in ("pages/options.py", "pages/interviews.py"):
+        at = open_app(url, token=token, page=page)
+        assert not at.exception
+        shown = [e.proto.label for e in at.expander] + [e.value for e in [*at.markdown, *at.caption]]
+        shown += [o for r in at.radio for o in r.options]
+        for value in shown:
+            assert "<script>" not in value and "**bold**" not in value and "](javascript" not in value
+        for element in at.markdown:
+            assert element.proto.allow_html is False
+        assert any(r"\*\*bold\*\*" in value for value in shown)  # escaped, so shown literally
 
 
 def test_log_an_interview_and_rate_it(db):
@@ -178,7 +185,7 @@ def test_an_interview_that_informs_no_option_is_refused(db):
     at = open_app(url, token=token, page="pages/interviews.py")
     by_key(at.text_input, "interviews_new_contact").input("J. Doe")
     at.button[0].click().run()
-    assert any("at least one career or employer" in e.value for e in at.error)
+    assert "at least one career or employer" in texts(at)
     assert _ws(engine, token).interviews == []
 
 
@@ -200,6 +207,6 @@ def test_all_weights_zero_is_refused_with_a_message(db):
     storage.set_weights(engine, ws_id, {k: 0 for k in _ws(engine, token).weights if k != "culture"})
     at = open_app(url, token=token, page="pages/weights.py")
     by_key(at.slider, "weights_culture").set_value(0).run()
-    assert any("At least one dimension must matter" in e.value for e in at.error)
+    assert "At least one dimension must matter" in texts(at)
     assert _ws(engine, token).weights["culture"] == 3
     assert by_key(at.slider, "weights_culture").value == 3  # the slider shows what is saved
