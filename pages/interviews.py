@@ -146,7 +146,8 @@ rated_option = st.radio(
 )
 existing = {r.dimension: r for r in entry.ratings if int(r.option) == rated_option}
 st.caption(
-    f"{len(existing)} of {len(DIMENSIONS)} dimensions rated for {ui.escape_md(option_names[rated_option])} in this interview. "
+    f"{len(existing)} of {len(DIMENSIONS)} dimensions rated for "
+    f"{ui.escape_md(option_names[rated_option])} in this interview. "
     "Choose 1–5 where the conversation told you something; leave the rest as not discussed. "
     "Click a selected number again to clear it. Every change is saved at once."
 )

@@ -250,7 +250,7 @@ def test_concurrent_writers_neither_fail_nor_lose_writes(engine):
         try:
             storage.add_option(engine, ws_id, kind="employer", name=f"Employer {n}")
             storage.set_rating(engine, ws_id, interview, option, "culture", n % 5 + 1, f"note {n}")
-        except BaseException as error:  # noqa: BLE001 - collected and asserted below
+        except BaseException as error:
             errors.append(error)
 
     threads = [threading.Thread(target=write, args=(n,)) for n in range(20)]
