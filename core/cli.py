@@ -1,0 +1,192 @@
+"""The `tenfold` command: the demo workspace, file checks, the decision summary and the schema.
+
+    tenfold demo                      print the demo workspace file
+    tenfold validate FILE             check a workspace file; every problem, with where it is
+    tenfold summary FILE [--seed N]   print the decision summary CSV (UTF-8 with a byte-order mark:
+                                      the same bytes as the app's download; --no-bom leaves it out)
+    tenfold schema                    print the workspace file's JSON Schema
+
+FILE may be "-" for standard input. Exit status: 0 done, 1 the file (or its reading)
+failed, 2 the command line was wrong. Output is UTF-8 whatever the locale; problems go to
+standard error in plain words, never as a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import TextIO
+
+from core.demo import demo_workspace
+from core.models import Workspace
+from core.workspace_file import (
+    MAX_FILE_BYTES,
+    WorkspaceFileError,
+    contents_summary,
+    dump_workspace,
+    parse_workspace,
+    size_problem,
+    workspace_json_schema_text,
+)
+
+PROGRAM = "tenfold"
+
+
+class _Failure(Exception):
+    """Something the user can fix; each line is printed to standard error."""
+
+    def __init__(self, lines: list[str]) -> None:
+        super().__init__("\n".join(lines))
+        self.lines = lines
+
+
+def _write(stream: TextIO, data: bytes) -> None:
+    """UTF-8 bytes whatever the locale's encoding; through the text layer only when there is no buffer."""
+    buffer = getattr(stream, "buffer", None)
+    stream.flush()
+    if buffer is not None:
+        buffer.write(data)
+        buffer.flush()
+    else:
+        stream.write(data.decode("utf-8"))
+        stream.flush()
+
+
+def _out(data: bytes | str) -> None:
+    _write(sys.stdout, data.encode("utf-8") if isinstance(data, str) else data)
+
+
+def _err(line: str) -> None:
+    _write(sys.stderr, (line + "\n").encode("utf-8"))
+
+
+def _read_file(name: str) -> bytes:
+    """At most one byte more than the size limit: a huge file is refused without reading it all."""
+    try:
+        if name == "-":
+            data = sys.stdin.buffer.read(MAX_FILE_BYTES + 1)
+            if len(data) > MAX_FILE_BYTES:
+                limit = f"{MAX_FILE_BYTES:,} bytes"
+                raise _Failure([f"-: the input is larger than {limit}, the most a workspace file can be"])
+            return data
+        path = Path(name)
+        if path.is_dir():
+            raise _Failure([f"{name}: is a folder, not a workspace file"])
+        problem = size_problem(path.stat().st_size)
+        if problem:
+            raise _Failure([f"{name}: {problem}"])
+        with path.open("rb") as handle:
+            return handle.read(MAX_FILE_BYTES + 1)
+    except FileNotFoundError:
+        raise _Failure([f"{name}: no such file"]) from None
+    except PermissionError:
+        raise _Failure([f"{name}: Tenfold is not allowed to read this file"]) from None
+    except OSError as error:
+        raise _Failure([f"{name}: cannot be read ({error.strerror or error})"]) from None
+
+
+def _load(name: str) -> Workspace:
+    data = _read_file(name)
+    try:
+        return parse_workspace(data)
+    except WorkspaceFileError as error:
+        count = len(error.problems)
+        heading = f"{name}: not a workspace Tenfold can read ({count} problem{'s' if count != 1 else ''}):"
+        raise _Failure([heading, *(f"  {problem}" for problem in error.problems)]) from None
+
+
+def _decision(workspace: Workspace, seed: int | None) -> tuple[Mapping[str, float] | None, str | None]:
+    """p_first per option and the leaning's verdict, once the decision engine exists.
+
+    Until then both stay empty, as DESIGN.md allows; `seed` is accepted so scripts written
+    today keep working and give reproducible answers later.
+    """
+    del workspace, seed
+    return None, None
+
+
+def _demo(_: argparse.Namespace) -> int:
+    _out(dump_workspace(demo_workspace()))
+    return 0
+
+
+def _validate(args: argparse.Namespace) -> int:
+    workspace = _load(args.file)
+    name = f" '{workspace.name}'" if workspace.name else ""
+    _out(f"OK: {args.file}: workspace{name} with {contents_summary(workspace)}\n")
+    return 0
+
+
+def _summary(args: argparse.Namespace) -> int:
+    from core.summary import csv_bytes, summary_csv  # numpy and pandas: only this command needs them
+
+    workspace = _load(args.file)
+    p_first, verdict = _decision(workspace, args.seed)
+    text = summary_csv(workspace, p_first=p_first, verdict=verdict)
+    _out(text.encode("utf-8") if args.no_bom else csv_bytes(text))
+    return 0
+
+
+def _schema(_: argparse.Namespace) -> int:
+    _out(workspace_json_schema_text())
+    return 0
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog=PROGRAM,
+        description="Tenfold on the command line: workspace files and decision summaries.",
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    demo = commands.add_parser("demo", help="print the demo workspace as a workspace file (JSON)")
+    demo.set_defaults(run=_demo)
+
+    validate = commands.add_parser("validate", help="check a workspace file and list every problem")
+    validate.add_argument("file", metavar="FILE", help='a tenfold.workspace/1 file, or "-" for standard input')
+    validate.set_defaults(run=_validate)
+
+    summary = commands.add_parser("summary", help="print the decision summary CSV of a workspace file")
+    summary.add_argument("file", metavar="FILE", help='a tenfold.workspace/1 file, or "-" for standard input')
+    summary.add_argument(
+        "--seed", type=int, default=None, metavar="N",
+        help="seed for the robustness simulation (the same seed gives the same p_first)",
+    )
+    summary.add_argument(
+        "--no-bom", action="store_true",
+        help="leave out the byte-order mark that helps spreadsheets recognise UTF-8",
+    )
+    summary.set_defaults(run=_summary)
+
+    schema = commands.add_parser("schema", help="print the JSON Schema of the workspace file")
+    schema.set_defaults(run=_schema)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = _parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exit_:  # --help, or a command line argparse has already explained
+        return exit_.code if isinstance(exit_.code, int) else 2
+    try:
+        return int(args.run(args))
+    except _Failure as failure:
+        first, *rest = failure.lines
+        _err(f"{PROGRAM}: {first}")
+        for line in rest:
+            _err(line)
+        return 1
+    except BrokenPipeError:  # e.g. `tenfold summary f.json | head -1`
+        return 0
+    except KeyboardInterrupt:
+        return 130
+    except Exception as error:  # a bug in Tenfold: say so plainly, without a traceback
+        _err(f"{PROGRAM}: something went wrong inside Tenfold ({type(error).__name__}: {error}); please report it")
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

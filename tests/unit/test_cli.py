@@ -1,0 +1,212 @@
+"""The `tenfold` command, through main() and as the installed console script."""
+
+from __future__ import annotations
+
+import io
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from core.cli import main
+from core.demo import demo_workspace
+from core.summary import SUMMARY_HEADER, csv_bytes, summary_csv
+from core.workspace_file import dump_workspace, parse_workspace
+
+ROOT = Path(__file__).resolve().parents[2]
+CORPUS = ROOT / "tests" / "data" / "bad_workspaces"
+SCRIPT = Path(sys.executable).parent / "tenfold"
+
+# The bad files the command must explain: (corpus file, what stderr must say)
+BAD_FILES = [
+    ("not_json.txt", "The file is not valid JSON: expecting value at line 1, column 1."),
+    ("truncated.json", "The file is not valid JSON: it stops in the middle"),
+    ("format_v2.json", "format: 'tenfold.workspace/2' is not a format Tenfold can read; expected 'tenfold.workspace/1"),
+    ("unknown_top_level_field.json", "salary_expectations: is not a field Tenfold knows (unknown field)"),
+    ("duplicate_option_ids.json", "options[1]: the id 'o1' is used twice"),
+    ("rating_6.json", "interviews[0].ratings[0].score: a rating must be a whole number from 1 to 5, not 6"),
+    ("rating_of_missing_option.json", "interviews[0]: refers to option 'o7', which is not in this workspace"),
+    ("empty.json", "The file is empty."),
+    ("invalid_utf8.json", "The file is not UTF-8 text"),
+]
+
+
+def run_main(capsysbinary, *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    captured = capsysbinary.readouterr()
+    return code, captured.out.decode("utf-8"), captured.err.decode("utf-8")
+
+
+@pytest.fixture
+def demo_file(tmp_path: Path) -> Path:
+    path = tmp_path / "demo.json"
+    path.write_bytes(dump_workspace(demo_workspace()))
+    return path
+
+
+# --- main() ---------------------------------------------------------------------------------
+
+
+def test_demo_prints_the_demo_workspace_file(capsysbinary):
+    code, out, err = run_main(capsysbinary, "demo")
+    assert (code, err) == (0, "")
+    assert out.encode("utf-8") == dump_workspace(demo_workspace())
+
+
+def test_validate_says_ok_with_counts(capsysbinary, demo_file):
+    code, out, err = run_main(capsysbinary, "validate", str(demo_file))
+    assert (code, err) == (0, "")
+    assert out == (
+        f"OK: {demo_file}: workspace 'Demo: Sam's health-care decision' with 8 options (3 careers, 5 employers), "
+        "6 interviews, 1 self-assessment, 31 ratings\n"
+    )
+
+
+@pytest.mark.parametrize(("name", "message"), BAD_FILES)
+def test_validate_explains_a_bad_file_and_exits_1(capsysbinary, name, message):
+    path = CORPUS / name
+    code, out, err = run_main(capsysbinary, "validate", str(path))
+    assert (code, out) == (1, "")
+    lines = err.splitlines()
+    assert lines[0] == f"tenfold: {path}: not a workspace Tenfold can read (1 problem):"
+    assert message in lines[1] and lines[1].startswith("  ")
+    assert "Traceback" not in err
+
+
+def test_validate_lists_every_problem(capsysbinary, tmp_path):
+    path = tmp_path / "several.json"
+    path.write_text(
+        '{"format": "tenfold.workspace/1", "weights": {"culture": 9}, "colour": "red",'
+        ' "options": [{"id": "a", "kind": "job", "name": ""}]}',
+        encoding="utf-8",
+    )
+    code, _, err = run_main(capsysbinary, "validate", str(path))
+    assert code == 1
+    assert err.splitlines() == [
+        f"tenfold: {path}: not a workspace Tenfold can read (4 problems):",
+        "  weights.culture: a weight must be a whole number from 0 to 5, not 9",
+        "  options[0].kind: must be one of 'career' or 'employer', not 'job'",
+        "  options[0].name: must not be empty",
+        "  colour: is not a field Tenfold knows (unknown field)",
+    ]
+
+
+@pytest.mark.parametrize("command", ["validate", "summary"])
+def test_a_missing_file_or_a_folder_is_explained(capsysbinary, tmp_path, command):
+    code, out, err = run_main(capsysbinary, command, str(tmp_path / "nope.json"))
+    assert (code, out, err) == (1, "", f"tenfold: {tmp_path / 'nope.json'}: no such file\n")
+    code, out, err = run_main(capsysbinary, command, str(tmp_path))
+    assert (code, out, err) == (1, "", f"tenfold: {tmp_path}: is a folder, not a workspace file\n")
+
+
+def test_a_huge_file_is_refused_without_reading_it(capsysbinary, tmp_path):
+    path = tmp_path / "huge.json"
+    with path.open("wb") as handle:
+        handle.truncate(60_000_000)  # sparse: costs no disk
+    code, out, err = run_main(capsysbinary, "validate", str(path))
+    assert (code, out) == (1, "")
+    assert err == (
+        f"tenfold: {path}: The file is 60,000,000 bytes (60 MB); a workspace file can be at most "
+        "2,000,000 bytes (2 MB).\n"
+    )
+
+
+def test_summary_prints_the_same_bytes_as_the_download(capsysbinary, demo_file):
+    code = main(["summary", str(demo_file), "--seed", "7"])
+    captured = capsysbinary.readouterr()
+    assert (code, captured.err) == (0, b"")
+    expected = csv_bytes(summary_csv(parse_workspace(demo_file.read_bytes())))
+    assert captured.out == expected
+    frame = pd.read_csv(io.BytesIO(captured.out), dtype=str, keep_default_na=False)
+    assert list(frame.columns) == list(SUMMARY_HEADER)
+    assert frame["p_first"].tolist() == [""] * 8 and frame["verdict"].tolist() == [""] * 8
+
+
+def test_summary_without_the_byte_order_mark(capsysbinary, demo_file):
+    code = main(["summary", "--no-bom", str(demo_file)])
+    out = capsysbinary.readouterr().out
+    assert code == 0 and out.startswith(b"rank,kind,name,")
+
+
+def test_summary_of_a_bad_file_exits_1(capsysbinary):
+    code, out, err = run_main(capsysbinary, "summary", str(CORPUS / "rating_6.json"))
+    assert (code, out) == (1, "")
+    assert "not 6" in err and "Traceback" not in err
+
+
+def test_schema_prints_the_committed_schema(capsysbinary):
+    code, out, _ = run_main(capsysbinary, "schema")
+    assert code == 0
+    assert out == (ROOT / "docs" / "workspace.schema.json").read_text(encoding="utf-8")
+
+
+def test_a_wrong_command_line_exits_2_with_usage(capsysbinary):
+    code, out, err = run_main(capsysbinary, "explode")
+    assert code == 2 and out == ""
+    assert err.startswith("usage: tenfold") and "invalid choice: 'explode'" in err
+    code, _, err = run_main(capsysbinary, "summary", "f.json", "--seed", "soon")
+    assert code == 2 and "invalid int value: 'soon'" in err
+    code, out, _ = run_main(capsysbinary, "--help")
+    assert code == 0 and "validate" in out
+
+
+def test_an_internal_error_is_one_plain_line(capsysbinary, demo_file, monkeypatch):
+    def broken(*args, **kwargs):
+        raise ZeroDivisionError("division by zero")
+
+    monkeypatch.setattr("core.summary.summary_csv", broken)
+    code, out, err = run_main(capsysbinary, "summary", str(demo_file))
+    assert (code, out) == (1, "")
+    assert err == (
+        "tenfold: something went wrong inside Tenfold (ZeroDivisionError: division by zero); please report it\n"
+    )
+
+
+# --- the installed console script ---------------------------------------------------------
+
+
+def run_script(*argv: str, stdin: bytes = b"", **env: str) -> subprocess.CompletedProcess[bytes]:
+    assert SCRIPT.exists(), 'the console script is missing: pip install -c requirements.lock -e ".[test,postgres]"'
+    return subprocess.run(
+        [str(SCRIPT), *argv], input=stdin, capture_output=True, timeout=60, env={**os.environ, **env}, check=False
+    )
+
+
+def test_script_demo_piped_into_validate():
+    demo = run_script("demo")
+    assert demo.returncode == 0 and demo.stderr == b""
+    checked = run_script("validate", "-", stdin=demo.stdout)
+    assert checked.returncode == 0
+    assert checked.stdout.startswith(b"OK: -: workspace 'Demo: Sam's health-care decision' with 8 options")
+
+
+@pytest.mark.parametrize(("name", "message"), BAD_FILES)
+def test_script_explains_each_bad_file_without_a_traceback(name, message):
+    result = run_script("validate", str(CORPUS / name))
+    err = result.stderr.decode("utf-8")
+    assert result.returncode == 1 and result.stdout == b""
+    assert message in err
+    assert "Traceback" not in err
+
+
+def test_script_writes_utf8_whatever_the_locale(tmp_path):
+    ws = demo_workspace().model_copy(update={"name": "Zoë's 看護 decision 🙂"})
+    path = tmp_path / "zoë.json"
+    path.write_bytes(dump_workspace(ws))
+    for env in ({"LC_ALL": "C", "LANG": "C"}, {"PYTHONIOENCODING": "ascii"}, {"PYTHONIOENCODING": "latin-1"}):
+        validate = run_script("validate", str(path), **env)
+        assert validate.returncode == 0, validate.stderr
+        assert "Zoë's 看護 decision 🙂" in validate.stdout.decode("utf-8")
+        summary = run_script("summary", str(path), "--seed", "1", **env)
+        assert summary.stdout == csv_bytes(summary_csv(ws))
+        bad = run_script("validate", str(CORPUS / "rating_6.json"), **env)
+        assert bad.returncode == 1 and "Traceback" not in bad.stderr.decode("utf-8")
+
+
+def test_script_refuses_too_much_standard_input():
+    result = run_script("validate", "-", stdin=b" " * 3_000_000)
+    assert result.returncode == 1
+    assert result.stderr == b"tenfold: -: the input is larger than 2,000,000 bytes, the most a workspace file can be\n"
