@@ -171,6 +171,12 @@ for dimension in DIMENSIONS:
         with left:
             st.markdown(f"**{dimension.label}**")
             st.caption(dimension.description)
+            with st.popover("Scale & questions", width="content"):
+                for n, text in dimension.scale.items():
+                    st.markdown(f"**{n}** — {text}")
+                st.markdown("**Ask:**")
+                for question in dimension.questions:
+                    st.markdown(f"- {question}")
         with right:
             st.segmented_control(
                 f"{dimension.label} rating",
@@ -194,9 +200,3 @@ for dimension in DIMENSIONS:
                 on_change=_save_rating,
                 args=(selected_id, rated_option, dimension.key),
             )
-        with st.popover("Scale and questions to ask", width="content"):
-            for n, text in dimension.scale.items():
-                st.markdown(f"**{n}** — {text}")
-            st.markdown("**Ask:**")
-            for question in dimension.questions:
-                st.markdown(f"- {question}")

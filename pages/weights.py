@@ -42,7 +42,6 @@ for dimension in DIMENSIONS:
         key=key,
         on_change=_save,
         args=(dimension.key,),
-        help=dimension.description,
         disabled=ui.presentation_mode(),
     )
     st.caption(dimension.description)
