@@ -190,36 +190,54 @@ def _shorten(problem: str, limit: int = 300) -> str:
     return problem if len(problem) <= limit else problem[: limit - 1] + "…"
 
 
-def _where(path: str, key: str | int) -> str:
-    if isinstance(key, int):
-        return f"{path}[{key}]"
-    return f"{path}.{key}" if path else key
+# Where a value sits, as (parent, key) links: the text is built only for a problem, so a huge
+# key is never copied into the path of every value below it.
+_Path = tuple["_Path | None", "str | int"] | None
+_KEY_SHOWN = 40
+
+
+def _render(path: _Path) -> str:
+    keys: list[str | int] = []
+    while path is not None:
+        path, key = path
+        keys.append(key)
+    text = ""
+    for key in reversed(keys):
+        if isinstance(key, int):
+            text += f"[{key}]"
+        else:
+            shown = key if len(key) <= _KEY_SHOWN else key[: _KEY_SHOWN - 1] + "…"
+            text += f".{shown}" if text else shown
+    return text
 
 
 def _structure_problems(document: Any) -> list[str]:
     """Nesting depth, repeated keys and unusable characters, found without recursion."""
     problems: list[str] = []
-    stack: list[tuple[Any, str, int]] = [(document, "", 1)]
+    stack: list[tuple[Any, _Path, int]] = [(document, None, 1)]
     while stack:
         node, path, depth = stack.pop()
         if isinstance(node, dict | list) and depth > MAX_NESTING:
             return [_too_deep()]
         if isinstance(node, dict):
+            where = _render(path)
             for key in getattr(node, "duplicates", ()):
-                where = f"{path}: the" if path else "At the top level, the"
-                problems.append(f"{where} field '{key}' appears more than once; keep one")
+                problems.append(_shorten(
+                    f"{where}: the field '{key}' appears more than once; keep one" if where
+                    else f"At the top level, the field '{key}' appears more than once; keep one"
+                ))
+            if any(_FORBIDDEN_CHARS.search(key) for key in node):
+                problems.append(f"{where or 'At the top level'}: a field name holds a NUL or other character "
+                                "that text cannot hold")
             children: Iterable[tuple[str | int, Any]] = node.items()
-            for key in node:
-                if _FORBIDDEN_CHARS.search(key):
-                    problems.append(f"{path or 'the top level'}: a field name holds a character text cannot hold")
         elif isinstance(node, list):
             children = enumerate(node)
         else:
             if isinstance(node, str) and _FORBIDDEN_CHARS.search(node):
-                problems.append(f"{path}: holds a NUL or other character that text cannot hold; remove it")
+                problems.append(f"{_render(path)}: holds a NUL or other character that text cannot hold; remove it")
             continue
         # Pushed in reverse so problems come out in the order they appear in the file.
-        stack.extend((value, _where(path, key), depth + 1) for key, value in reversed(list(children)))
+        stack.extend((value, (path, key), depth + 1) for key, value in reversed(list(children)))
     return problems
 
 

@@ -285,3 +285,12 @@ def test_the_schema_accepts_tenfold_files_and_states_the_file_rules():
     for name in ("format_missing.json", "format_v2.json", "unknown_top_level_field.json", "rating_6.json",
                  "weight_missing.json", "rating_string_4.json"):
         assert not validator.is_valid(json.loads((CORPUS / name).read_text(encoding="utf-8"))), name
+
+
+def test_a_huge_key_is_neither_copied_nor_echoed():
+    data = b'{"' + b"k" * 1_000_000 + b'": [' + b",".join([b'{"a": 1, "a": 2}'] * 50_000) + b"]}"
+    started = time.perf_counter()
+    problems = _problems(data)
+    assert time.perf_counter() - started < 5
+    assert problems[0] == "k" * 39 + "…[0]: the field 'a' appears more than once; keep one"
+    assert all(len(p) <= 300 for p in problems)
