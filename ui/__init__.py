@@ -9,10 +9,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 import streamlit as st
 from sqlalchemy import Engine
+from streamlit.runtime.pages_manager import PagesManager
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from core import storage
 from core.models import TenfoldError, Workspace
@@ -31,7 +35,31 @@ def _engine_for(url: str) -> Engine:
 
 def engine() -> Engine:
     """The process-wide engine (shared by every session; never mutated)."""
+    ensure_router()
     return _engine_for(database_url())
+
+
+@lru_cache(maxsize=64)
+def _resolved(path: str) -> Path:
+    return Path(path).resolve()
+
+
+def ensure_router() -> None:
+    """Run every page through app.py, even the first one after a (re)start.
+
+    With a `pages/` folder beside app.py, a fresh Streamlit process is in its old folder-based
+    multipage mode until app.py first calls st.navigation: until then a tab that opens, or
+    reconnects on, a page's own URL (/interviews?w=...) runs that page alone, without the router
+    (no token from the URL, no database banner). Such a run registers app.py itself as a page:
+    leave that mode and run the same page again, now through the router.
+    """
+    ctx = get_script_run_ctx()
+    if ctx is None:
+        return
+    main = _resolved(ctx.pages_manager.main_script_path)
+    if any(_resolved(info.get("script_path") or "") == main for info in ctx.pages_manager.get_pages().values()):
+        PagesManager.uses_pages_directory = False
+        st.rerun()
 
 
 def database_url() -> str:
@@ -92,6 +120,7 @@ class Opened:
 
 def require_workspace() -> Opened:
     """The workspace this tab has open, or a plain explanation and a stop."""
+    ensure_router()
     token = st.session_state.get(TOKEN_KEY)
     if not token:
         st.info("Open your workspace first: start one, open yours with its private link, or explore the demo.")
@@ -136,6 +165,7 @@ def flash(message: str, kind: str = "success") -> None:
 
 
 def show_flash() -> None:
+    ensure_router()
     for kind, message in st.session_state.pop(FLASH_KEY, []):
         message = escape_md(message)  # messages quote user text (option names)
         if kind == "error":
