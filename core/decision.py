@@ -647,7 +647,7 @@ def _gap_reason(ev: Evidence, row: int, j: int, gap: str, flip: float) -> str:
 # --- All of it --------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # holds arrays: compare the fields you need
 class Decision:
     """Everything the Decision page, the CSV export and the CLI need for one workspace."""
 

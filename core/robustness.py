@@ -44,6 +44,15 @@ Ties. Every drawn score has a positive spread, so ties have probability zero; sh
 options still draw exactly the same score, they split the places evenly (two tied for
 first each get half a first place, and half of second).
 
+Reproducibility. `make_rng(seed)` gives the random stream (numpy's SFC64): the weights
+are drawn first, then careers, then employers, so the same seed gives the same numbers,
+adding an employer never changes a career's numbers, and how the draws are cut into
+chunks (for memory) never changes the answer.
+
+Cost. One normal variate per option and draw, one argsort per kind and draw (for the full
+rank distribution), in chunks of about `CHUNK_CELLS` values so that memory stays small at
+any size; see bench/bench_decision.py for the timings.
+
 Outputs (`Robustness`, arrays aligned with the rows of `core.scoring.Evidence`):
 ``p_first`` (probability of ranking first within its kind), ``rank_probability``
 (the full rank distribution within the kind), ``score_low``/``score_high`` (the
@@ -84,8 +93,9 @@ UNKNOWN_MEAN = (SCORE_MIN + SCORE_MAX) / 2
 UNKNOWN_SD = (SCORE_MAX - SCORE_MIN) / math.sqrt(12)
 # The score interval shown next to each score: the middle 80% of the drawn scores.
 INTERVAL_PERCENTILES = (10.0, 90.0)
-# Draws the interval is read from (the first ones): selecting percentiles costs far more than
-# ranking, and 2,000 draws place a 10th percentile within about 0.04 score sd (~0.3 points).
+# Draws the interval is read from (the first ones): sorting all 10,000 draws of every option
+# would cost about as much as the ranking itself, and 2,000 draws already place a 10th
+# percentile within about 0.04 score sd (some 0.3 points), finer than the pages show.
 INTERVAL_DRAWS = 2_000
 # Draws x options simulated at once: each working array stays near 512 KB at any size, small
 # enough to stay in cache and be reused, which measured fastest here (from 2^13 to 2^20 tried).
@@ -211,7 +221,7 @@ def _frozen(array: np.ndarray) -> np.ndarray:
     return array
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # holds arrays: compare the fields you need
 class Robustness:
     """Rank acceptabilities and score intervals, one row per option in `evidence` order.
 
