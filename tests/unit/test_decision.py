@@ -5,13 +5,15 @@ import datetime as dt
 
 import numpy as np
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from core import decision as dc
 from core.demo import demo_workspace
 from core.dimensions import BY_KEY, DIMENSION_KEYS
 from core.models import Contact, Interview, Option, Rating, Workspace
 from core.robustness import robustness
-from core.scoring import Evidence, evidence, standing, weighted_scores
+from core.scoring import Evidence, Standing, evidence, ranks_within_kind, standing, weighted_scores
 
 D = len(DIMENSION_KEYS)
 FEW_DRAWS = 2_000
@@ -46,8 +48,8 @@ def everywhere(score) -> dict:
 
 
 def judged(ws: Workspace, draws: int = FEW_DRAWS) -> dc.Verdict:
-    st = standing(ws)
-    return dc.judge(st, robustness(st.evidence, draws=draws))
+    now = standing(ws)
+    return dc.judge(now, robustness(now.evidence, draws=draws))
 
 
 # --- Sensitivity ---------------------------------------------------------------------------------
@@ -236,10 +238,10 @@ def test_reconsider_when_the_leaning_is_an_outsider():
         [option("a", leaning=True, name="Nursing"), *rivals],
         [{"a": everywhere(2), "b": everywhere(4), "c": everywhere(4), "d": everywhere(4)}] * 2,
     )
-    st = standing(ws)
-    result = robustness(st.evidence, draws=FEW_DRAWS)
+    now = standing(ws)
+    result = robustness(now.evidence, draws=FEW_DRAWS)
     assert result.p_first[1:].max() < dc.RECONSIDER_P
-    verdict = dc.judge(st, result)
+    verdict = dc.judge(now, result)
     assert verdict.code == dc.RECONSIDER and verdict.p_first < dc.OUTSIDER_P
     assert verdict.rival_name.startswith("Rival")
 
@@ -373,8 +375,8 @@ def test_ask_next_ranks_the_gaps_that_could_change_the_decision():
         ],
         weights=weights,
     )
-    st = standing(ws)
-    gaps = dc.ask_next(st, robustness(st.evidence, draws=FEW_DRAWS), count=50)
+    now = standing(ws)
+    gaps = dc.ask_next(now, robustness(now.evidence, draws=FEW_DRAWS), count=50)
     assert all(g.kind == "career" for g in gaps)  # the leaning's kind only
     assert all(g.dimension != "network" for g in gaps)  # weight 0 never matters
     assert all(g.option != "c" or not g.contender for g in gaps)
@@ -401,8 +403,8 @@ def test_ask_next_explains_inherited_and_thin_evidence():
         ],
         [{"c": everywhere(4), "e": {"culture": 4}, "f": everywhere(4)}],
     )
-    st = standing(ws)
-    gaps = dc.ask_next(st, robustness(st.evidence, draws=FEW_DRAWS), count=100)
+    now = standing(ws)
+    gaps = dc.ask_next(now, robustness(now.evidence, draws=FEW_DRAWS), count=100)
     reasons = {(g.option, g.dimension): g for g in gaps}
     inherited = reasons[("e", "typical_day")]
     assert inherited.gap == "inherited"
@@ -443,3 +445,45 @@ def test_the_evidence_helper_matches_the_workspace_path():
     ws = build([option("a"), option("b")], [{"a": everywhere(4), "b": {"culture": 2}}])
     ev = evidence(ws)
     assert ev.own_ratings.tolist() == [10, 1]
+
+
+# --- Properties on random evidence -------------------------------------------------------------
+
+cells = st.one_of(st.just(float("nan")), st.sampled_from([1.0, 2.0, 3.0, 4.0, 5.0]), st.floats(1, 5))
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    rows=st.lists(st.lists(cells, min_size=D, max_size=D), min_size=1, max_size=5),
+    kinds=st.lists(st.sampled_from(["career", "employer"]), min_size=5, max_size=5),
+    weights=st.lists(st.integers(0, 5), min_size=D, max_size=D).filter(any),
+    leaning=st.one_of(st.none(), st.integers(0, 4)),
+    counts=st.integers(1, 3),
+)
+def test_verdict_and_ask_next_hold_their_promises(rows, kinds, weights, leaning, counts):
+    n = len(rows)
+    flags = [i == leaning for i in range(n)]
+    ev = make_evidence(rows, weights, kinds=kinds[:n], leaning=flags)
+    ev = Evidence(**{**ev.__dict__, "count": ev.count * counts, "own_ratings": ev.own_ratings * counts})
+    score, coverage = weighted_scores(ev.mean, ev.weights)
+    now = Standing(ev, score, coverage, ranks_within_kind(score, ev.kinds))
+    rb = robustness(ev, draws=300, seed=1)
+    verdict = dc.judge(now, rb)
+    assert verdict.code in dc.VERDICT_CODES
+    assert verdict.headline.endswith(".") and verdict.detail.endswith(".")
+    assert verdict.is_leaning == any(flags)
+    if verdict.option is not None:
+        subject = ev.index(verdict.option)
+        assert ev.kinds[subject] == verdict.kind
+        if verdict.code == dc.CONFIRMED:
+            assert now.rank[subject] == 1 and verdict.p_first >= dc.CONFIRM_P
+        if verdict.code == dc.RECONSIDER:
+            assert score[ev.index(verdict.rival)] > score[subject]
+        if verdict.rival is not None:
+            assert ev.kinds[ev.index(verdict.rival)] == verdict.kind and verdict.rival != verdict.option
+    gaps = dc.ask_next(now, rb, count=7)
+    assert len(gaps) <= 7
+    for gap in gaps:
+        assert gap.kind == verdict.kind and gap.weight > 0 and gap.value >= 0 and 0 <= gap.flip_chance <= 1
+        assert gap.reason.endswith(".") and gap.questions
+    assert [g.contender for g in gaps] == sorted((g.contender for g in gaps), reverse=True)
