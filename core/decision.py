@@ -88,6 +88,10 @@ _KIND_PLURAL = {"career": "careers", "employer": "employers"}
 _SCORE_TOLERANCE = 1e-9
 
 
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+
+
 def _percent(p: float) -> str:
     return f"{round(100 * p)}%"
 
@@ -423,8 +427,8 @@ def judge(st: Standing, rb: Robustness) -> Verdict:
             headline=f"Not enough evidence yet on {yours}{name}: ask about the gaps below before deciding.",
             detail=(
                 f"Its ratings cover {_percent(st.coverage[subject])} of what matters to you and it has "
-                f"{ev.own_ratings[subject]} rating(s) of its own; we need at least {_percent(MIN_COVERAGE)} "
-                f"and {MIN_RATINGS}."
+                f"{_count(ev.own_ratings[subject], 'rating')} of its own; we need at least "
+                f"{_percent(MIN_COVERAGE)} and {_count(MIN_RATINGS, 'rating')}."
             ),
             **common,
         )
