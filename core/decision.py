@@ -23,6 +23,9 @@ returns. It bundles, for one workspace (pure: no Streamlit, no database):
 
 `thresholds_in_words()` states every threshold for the page, and `Decision.table()` gives
 one row per option (standing + robustness + verdict on the leaning's row) for exports.
+For `core.summary.summary_csv`: ``p_first=decision.robustness.p_first_by_id()`` and
+``verdict=decision.leaning_verdict``; for the ranking chart's intervals:
+``decision.robustness.intervals()``.
 
 How each part is computed is documented where it is defined below.
 """
@@ -661,6 +664,11 @@ class Decision:
     sensitivity: Sensitivity | None
     verdict: Verdict
     ask_next: tuple[Gap, ...]
+
+    @property
+    def leaning_verdict(self) -> str | None:
+        """The verdict code when there is a leaning (the CSV's `verdict` column), else None."""
+        return self.verdict.code if self.verdict.is_leaning else None
 
     def table(self) -> pd.DataFrame:
         """One row per option (careers first, each kind best first) with p_first, the score

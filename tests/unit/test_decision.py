@@ -350,6 +350,7 @@ def test_the_demo_reads_sensibly():
         "Nobody has told you about Culture fit for Registered nurse yet, and it matters 4/5 to you."
     )
     assert all(g.questions == BY_KEY[g.dimension].questions for g in gaps)
+    assert decision.leaning_verdict == "confirmed"
     table = decision.table()
     assert table.loc[table["leaning"], "verdict"].tolist() == ["confirmed"]
     assert (table.loc[~table["leaning"], "verdict"] == "").all()
@@ -439,6 +440,7 @@ def test_decide_on_a_workspace_without_a_leaning_focuses_on_careers():
     assert decision.kind == "career" and decision.sensitivity.kind == "career"
     assert decision.verdict.option_name == "Nursing" and not decision.verdict.is_leaning
     assert (decision.table()["verdict"] == "").all()  # the CSV's verdict is for a leaning only
+    assert decision.leaning_verdict is None
 
 
 def test_the_evidence_helper_matches_the_workspace_path():
