@@ -98,13 +98,25 @@ def _load(name: str) -> Workspace:
 
 
 def _decision(workspace: Workspace, seed: int | None) -> tuple[Mapping[str, float] | None, str | None]:
-    """p_first per option and the leaning's verdict, once the decision engine exists.
+    """p_first per option and the leaning's verdict, from the decision engine (`core.decision`).
 
-    Until then both stay empty, as DESIGN.md allows; `seed` is accepted so scripts written
-    today keep working and give reproducible answers later.
+    Without a seed, the engine's default: the same file always gives the same summary.
     """
-    del workspace, seed
-    return None, None
+    from core.decision import decide  # numpy: only the summary needs it
+    from core.robustness import DEFAULT_SEED
+
+    decision = decide(workspace, seed=DEFAULT_SEED if seed is None else seed)
+    return decision.robustness.p_first_by_id(), decision.leaning_verdict
+
+
+def summary_bytes(workspace: Workspace, *, seed: int | None = None, bom: bool = True) -> bytes:
+    """The decision summary CSV as a file's bytes: what `tenfold summary` prints and what the
+    app's Export page offers (both call this, so they are the same bytes by construction)."""
+    from core.summary import csv_bytes, summary_csv  # numpy and pandas: only the summary needs them
+
+    p_first, verdict = _decision(workspace, seed)
+    text = summary_csv(workspace, p_first=p_first, verdict=verdict)
+    return csv_bytes(text) if bom else text.encode("utf-8")
 
 
 def _demo(_: argparse.Namespace) -> int:
@@ -120,12 +132,7 @@ def _validate(args: argparse.Namespace) -> int:
 
 
 def _summary(args: argparse.Namespace) -> int:
-    from core.summary import csv_bytes, summary_csv  # numpy and pandas: only this command needs them
-
-    workspace = _load(args.file)
-    p_first, verdict = _decision(workspace, args.seed)
-    text = summary_csv(workspace, p_first=p_first, verdict=verdict)
-    _out(text.encode("utf-8") if args.no_bom else csv_bytes(text))
+    _out(summary_bytes(_load(args.file), seed=args.seed, bom=not args.no_bom))
     return 0
 
 
@@ -152,7 +159,7 @@ def _parser() -> argparse.ArgumentParser:
     summary.add_argument("file", metavar="FILE", help='a tenfold.workspace/1 file, or "-" for standard input')
     summary.add_argument(
         "--seed", type=int, default=None, metavar="N",
-        help="seed for the robustness simulation (the same seed gives the same p_first)",
+        help="seed for the robustness simulation (the same seed gives the same p_first; default: the app's)",
     )
     summary.add_argument(
         "--no-bom", action="store_true",

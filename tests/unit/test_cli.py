@@ -11,8 +11,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from core.cli import main
+from core.cli import main, summary_bytes
+from core.decision import decide
 from core.demo import demo_workspace
+from core.robustness import DEFAULT_SEED
 from core.summary import SUMMARY_HEADER, csv_bytes, summary_csv
 from core.workspace_file import dump_workspace, parse_workspace
 
@@ -118,11 +120,23 @@ def test_summary_prints_the_same_bytes_as_the_download(capsysbinary, demo_file):
     code = main(["summary", str(demo_file), "--seed", "7"])
     captured = capsysbinary.readouterr()
     assert (code, captured.err) == (0, b"")
-    expected = csv_bytes(summary_csv(parse_workspace(demo_file.read_bytes())))
-    assert captured.out == expected
+    workspace = parse_workspace(demo_file.read_bytes())
+    decision = decide(workspace, seed=7)
+    expected = csv_bytes(
+        summary_csv(workspace, p_first=decision.robustness.p_first_by_id(), verdict=decision.leaning_verdict)
+    )
+    assert captured.out == expected == summary_bytes(workspace, seed=7)
     frame = pd.read_csv(io.BytesIO(captured.out), dtype=str, keep_default_na=False)
     assert list(frame.columns) == list(SUMMARY_HEADER)
-    assert frame["p_first"].tolist() == [""] * 8 and frame["verdict"].tolist() == [""] * 8
+    assert all(frame["p_first"].str.isdigit())
+    assert frame["verdict"].tolist() == ["confirmed"] + [""] * 7
+
+
+def test_summary_without_a_seed_uses_the_apps_seed(capsysbinary, demo_file):
+    assert main(["summary", str(demo_file)]) == 0
+    plain = capsysbinary.readouterr().out
+    assert main(["summary", str(demo_file), "--seed", str(DEFAULT_SEED)]) == 0
+    assert capsysbinary.readouterr().out == plain
 
 
 def test_summary_without_the_byte_order_mark(capsysbinary, demo_file):
@@ -201,7 +215,7 @@ def test_script_writes_utf8_whatever_the_locale(tmp_path):
         assert validate.returncode == 0, validate.stderr
         assert "Zoë's 看護 decision 🙂" in validate.stdout.decode("utf-8")
         summary = run_script("summary", str(path), "--seed", "1", **env)
-        assert summary.stdout == csv_bytes(summary_csv(ws))
+        assert summary.stdout == summary_bytes(ws, seed=1)
         bad = run_script("validate", str(CORPUS / "rating_6.json"), **env)
         assert bad.returncode == 1 and "Traceback" not in bad.stderr.decode("utf-8")
 
