@@ -18,11 +18,15 @@ pages = {
     "options": st.Page(PAGES_DIR / "options.py", title="Options", icon=":material/list:"),
     "interviews": st.Page(PAGES_DIR / "interviews.py", title="Interviews & ratings", icon=":material/forum:"),
     "weights": st.Page(PAGES_DIR / "weights.py", title="Weights", icon=":material/tune:"),
+    "workshop": st.Page(PAGES_DIR / "workshop.py", title="Workshop", icon=":material/school:"),
+    # Counsellor pages: in the menu only after the workshop's passcode (ui.navigation_pages).
+    "cohort": st.Page(PAGES_DIR / "cohort.py", title="Cohort", icon=":material/groups:"),
 }
 ui.register_pages(pages)
 
 token = ui.sync_token_with_url()
-current = st.navigation(list(pages.values()))
+shown, menu = ui.navigation_pages(pages)
+current = st.navigation(shown, position=menu)
 
 try:
     ui.sidebar_summary()

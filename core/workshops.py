@@ -234,8 +234,7 @@ def participant_summary(display_name: str, workspace: Workspace) -> ParticipantS
 def participant_verdict(workspace: Workspace) -> str | None:
     """The leaning's verdict code (core.decision, same seed as the participant's own Decision
     page, so both say the same); None when the participant has no leaning."""
-    verdict = decide(workspace).verdict
-    return verdict.code if verdict.is_leaning else None
+    return decide(workspace).leaning_verdict
 
 
 @dataclass(frozen=True)

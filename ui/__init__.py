@@ -7,6 +7,7 @@ the truth; `st.session_state` only remembers which workspace this browser tab ha
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
@@ -76,11 +77,15 @@ def database_url() -> str:
 def sync_token_with_url() -> str | None:
     """Take the workspace token from the URL (a pasted link) or this tab's session, and put it
     back into the URL: Streamlit clears query parameters when the user switches pages."""
+    if viewing():  # a read-only view's address never carries a private link
+        return None
     from_url = st.query_params.get(TOKEN_PARAM)
     if from_url:
         st.session_state[TOKEN_KEY] = from_url
     token = st.session_state.get(TOKEN_KEY)
-    if token and st.query_params.get(TOKEN_PARAM) != token:
+    if counsellor_workshop_id() is not None:  # a counsellor's shared screen never shows a private link
+        st.query_params.pop(TOKEN_PARAM, None)
+    elif token and st.query_params.get(TOKEN_PARAM) != token:
         st.query_params[TOKEN_PARAM] = token
     return token
 
@@ -112,6 +117,7 @@ def _load(url: str, workspace_id: int, revision: int) -> Workspace:
 class Opened:
     ref: storage.WorkspaceRef
     workspace: Workspace
+    read_only: bool = False  # a counsellor's view of a sharing participant
 
     @property
     def id(self) -> int:
@@ -121,6 +127,8 @@ class Opened:
 def require_workspace() -> Opened:
     """The workspace this tab has open, or a plain explanation and a stop."""
     ensure_router()
+    if viewing():
+        return _require_view()
     token = st.session_state.get(TOKEN_KEY)
     if not token:
         st.info("Open your workspace first: start one, open yours with its private link, or explore the demo.")
@@ -178,6 +186,9 @@ def show_flash() -> None:
 
 def attempt(action: Callable[[], Any], success: str | None = None) -> Any:
     """Run a storage action; a TenfoldError becomes a plain message and nothing is changed."""
+    if viewing():
+        flash("This is a read-only view: nothing can be changed here.", "error")
+        return None
     try:
         result = action()
     except TenfoldError as error:
@@ -189,11 +200,13 @@ def attempt(action: Callable[[], Any], success: str | None = None) -> Any:
 
 
 def presentation_mode() -> bool:
-    return bool(st.session_state.get(PRESENTATION_KEY, False))
+    return bool(st.session_state.get(PRESENTATION_KEY, False)) or viewing()
 
 
 def sidebar_summary() -> None:
     """Which workspace is open and what it holds, always visible in the sidebar."""
+    if viewing():  # the sidebar would show the counsellor's own workspace, not the one on screen
+        return
     with st.sidebar:
         ref = current_ref()
         if ref is None:
@@ -212,3 +225,114 @@ _MD_SPECIAL = "\\`*_{}[]()#+-.!|<>~$:"
 def escape_md(text: str) -> str:
     """User text for st.markdown: every Markdown and HTML character shown literally."""
     return "".join("\\" + ch if ch in _MD_SPECIAL else ch for ch in text)
+
+
+# --- workshops: the counsellor's sign-in and read-only views -----------------------------------
+# A counsellor's access lives only in this tab's session: `COUNSELLOR_KEY` is set after a right
+# passcode (never by a widget), and each read-only view is a fresh random id mapped, server-side
+# in `VIEWS_KEY`, to a workspace id. The address bar shows `?view=<id>`: useless in another
+# browser, and it never names a workspace or carries a token. Every use re-checks in the database
+# that the workspace still belongs to this workshop and still shares.
+
+VIEW_PARAM = "view"
+COUNSELLOR_KEY = "counsellor_workshop_id"
+VIEWS_KEY = "counsellor_views"
+PRESENT_PAGES = ("compare", "decision")  # what a counsellor may show of a participant, read-only
+COUNSELLOR_PAGES = ("cohort",)
+VIEW_ID_BYTES = 16
+VIEWS_KEPT = 200  # views remembered per session; the oldest are forgotten first
+VIEW_CHECK_SECONDS = 3  # how often an open view checks for new ratings or withdrawn sharing
+
+
+def counsellor_workshop_id() -> int | None:
+    return st.session_state.get(COUNSELLOR_KEY)
+
+
+def sign_in_counsellor(workshop_id: int) -> None:
+    """Only after a right passcode (or creating the workshop). Views of another workshop go."""
+    st.session_state[COUNSELLOR_KEY] = workshop_id
+    st.session_state[VIEWS_KEY] = {}
+
+
+def sign_out_counsellor() -> None:
+    st.session_state.pop(COUNSELLOR_KEY, None)
+    st.session_state.pop(VIEWS_KEY, None)
+    st.query_params.pop(VIEW_PARAM, None)
+
+
+def viewing() -> bool:
+    """Whether this page was asked for as a read-only view (valid or not)."""
+    return VIEW_PARAM in st.query_params
+
+
+def navigation_pages(pages: dict[str, Any]) -> tuple[list[Any], str]:
+    """The pages this tab may open, and where the menu goes. Counsellor pages only after the
+    passcode; a read-only view offers only the presenting pages (no page that edits)."""
+    counsellor = counsellor_workshop_id() is not None
+    if viewing():
+        shown = [pages[n] for n in PRESENT_PAGES if n in pages]
+        shown += [pages[n] for n in COUNSELLOR_PAGES if counsellor and n in pages]
+        return shown or [pages["start"]], "hidden"
+    return [p for name, p in pages.items() if counsellor or name not in COUNSELLOR_PAGES], "sidebar"
+
+
+def presenting_pages() -> list[str]:
+    return [name for name in PRESENT_PAGES if name in _PAGES]
+
+
+def present(workspace_id: int) -> None:
+    """Open a sharing participant's Compare page read-only (the caller has checked the cohort)."""
+    view_id = secrets.token_urlsafe(VIEW_ID_BYTES)
+    views = dict(st.session_state.get(VIEWS_KEY, {}))
+    views[view_id] = workspace_id
+    st.session_state[VIEWS_KEY] = dict(list(views.items())[-VIEWS_KEPT:])
+    st.switch_page(page(presenting_pages()[0]), query_params={VIEW_PARAM: view_id})
+
+
+def _view_target() -> storage.SharedWorkspace | None:
+    workshop_id = counsellor_workshop_id()
+    workspace_id = st.session_state.get(VIEWS_KEY, {}).get(st.query_params.get(VIEW_PARAM, ""))
+    if workshop_id is None or workspace_id is None:
+        return None
+    return storage.find_shared_workspace(engine(), workshop_id, workspace_id)
+
+
+def _require_view() -> Opened:
+    shared = _view_target()
+    if shared is None:
+        show_no_such_view()
+        st.stop()
+    _view_banner(shared)
+    _watch_view(shared.ref.revision)
+    return Opened(shared.ref, _load(database_url(), shared.ref.id, shared.ref.revision), read_only=True)
+
+
+def show_no_such_view() -> None:
+    st.error(
+        "**No such view.** A read-only view only opens in the counsellor's own browser tab, from the "
+        "cohort page, and only while the participant shares their workspace."
+    )
+    if counsellor_workshop_id() is not None and "cohort" in _PAGES:
+        st.page_link(page("cohort"), label="Back to the cohort", icon=":material/groups:")
+
+
+def _view_banner(shared: storage.SharedWorkspace) -> None:
+    view = {VIEW_PARAM: st.query_params[VIEW_PARAM]}
+    with st.container(border=True, key="view_banner"):
+        st.markdown(
+            f"**Read-only view of {escape_md(shared.display_name)}**, who shares their workspace with "
+            "this workshop. Nothing can be changed here, and this page's address opens nothing anywhere else."
+        )
+        links = st.columns(len(PRESENT_PAGES) + 1)
+        for column, name in zip(links, presenting_pages(), strict=False):
+            column.page_link(page(name), label=page(name).title, query_params=view, icon=page(name).icon)
+        if "cohort" in _PAGES:
+            links[-1].page_link(page("cohort"), label="Back to the cohort", icon=":material/groups:")
+
+
+@st.fragment(run_every=VIEW_CHECK_SECONDS)
+def _watch_view(revision: int) -> None:
+    """Redraw the view when the participant adds evidence; close it when they stop sharing."""
+    shared = _view_target()
+    if shared is None or shared.ref.revision != revision:
+        st.rerun(scope="app")

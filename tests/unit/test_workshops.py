@@ -6,7 +6,7 @@ import datetime as dt
 import math
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from core import cohort_charts, workshops
@@ -157,6 +157,7 @@ def test_an_empty_cohort_has_no_numbers_not_zeros():
     assert table.isna().sum().sum() == 30
 
 
+@settings(deadline=None, max_examples=40)  # each example runs the decision engine per participant
 @given(st.lists(st.dictionaries(st.sampled_from(DIMENSION_KEYS), st.integers(0, 5)), min_size=1, max_size=5))
 def test_needs_stay_within_their_ranges(weight_overrides):
     summaries = []

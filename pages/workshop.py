@@ -1,0 +1,228 @@
+"""Workshop: join a workshop and choose what the counsellor sees; run one; sign in as its counsellor.
+
+The passcode is read from its field once, in the callback, and the field is emptied at once:
+it never goes back to the browser, into the URL, the database (only its hash) or a message.
+"""
+
+from __future__ import annotations
+
+import time
+
+import streamlit as st
+
+import ui
+from core import storage, workshops
+from core.workshops import DISPLAY_NAME_MAX, PASSCODE_MAX, PASSCODE_MIN, WORKSHOP_NAME_MAX, SignInGuard
+
+GUARD_KEY = "workshop_sign_in_guard"  # plain key: this session's wrong passcodes and lock
+TASKS = {"join": "Join a workshop", "run": "Run a workshop", "sign_in": "Counsellor sign-in"}
+JOIN_PARAM = "join"  # /workshop?join=K7M4QX fills in the code
+
+st.title("Workshop")
+ui.show_flash()
+engine = ui.engine()
+
+token = st.session_state.get(ui.TOKEN_KEY)
+ref = storage.find_workspace(engine, token) if token else None
+member = storage.membership(engine, ref.id) if ref else None
+counsellor_of = ui.counsellor_workshop_id()
+counsellor_workshop = storage.get_workshop(engine, counsellor_of) if counsellor_of is not None else None
+
+if st.session_state.pop("workshop_go_cohort", False) and counsellor_workshop is not None:
+    st.switch_page(ui.page("cohort"))
+
+
+# --- the participant's own workshop --------------------------------------------------------------
+
+
+def _set_sharing() -> None:
+    on = bool(st.session_state["workshop_share"])
+    ui.attempt(
+        lambda: storage.set_sharing(engine, ref.id, on),  # type: ignore[union-attr]
+        "Your counsellor can now see your workspace, read-only."
+        if on
+        else "Sharing stopped. Your counsellor now sees only your name.",
+    )
+
+
+def _leave() -> None:
+    ui.attempt(lambda: storage.leave_workshop(engine, ref.id), "You left the workshop.")  # type: ignore[union-attr]
+
+
+if member is not None:
+    with st.container(border=True, key="workshop_mine"):
+        st.subheader(f"Your workshop: {ui.escape_md(member.workshop.name)}")
+        st.markdown(f"Your counsellor sees you as **{ui.escape_md(member.display_name)}**.")
+        st.session_state["workshop_share"] = member.shared
+        st.toggle("Share my workspace with my counsellor", key="workshop_share", on_change=_set_sharing)
+        if member.shared:
+            st.caption(
+                "Sharing is **on**. Your counsellor can see your options, ratings, weights and comparisons, "
+                "read-only, and may show your comparison on screen in the workshop. They can never change "
+                "anything. Switch it off at any time; they then see only your name."
+            )
+        else:
+            st.caption(
+                "Sharing is **off**. Your counsellor sees only that you joined, under this name — none of "
+                "your options, ratings or scores. Switch it on when you want their advice or want them to "
+                "show your comparison to the group."
+            )
+        if st.session_state.pop("workshop_just_joined", False):
+            link = f"{(st.context.url or '').split('?')[0]}?{ui.TOKEN_PARAM}={token}"
+            st.markdown(
+                "This is your **private link**. Bookmark it or keep it somewhere safe: anyone who has it "
+                "can open and change your workspace, and it is the only way back in. Your counsellor "
+                "does not get it."
+            )
+            st.code(link, language=None)
+            st.page_link(ui.page("options"), label="Next: add careers and employers", icon=":material/arrow_forward:")
+        st.button("Leave this workshop", key="workshop_leave", on_click=_leave)
+
+
+# --- the counsellor, signed in ------------------------------------------------------------------
+
+
+def _sign_out() -> None:
+    ui.sign_out_counsellor()
+    ui.flash("Signed out. The cohort is no longer open in this tab.")
+
+
+if counsellor_workshop is not None:
+    with st.container(border=True, key="workshop_counsellor"):
+        st.subheader(f"You run: {ui.escape_md(counsellor_workshop.name)}")
+        st.markdown(
+            f"Participants join with the code **{workshops.spoken_join_code(counsellor_workshop.join_code)}**. "
+            "You are signed in as its counsellor in this browser tab only; reloading or closing the tab "
+            "signs you out."
+        )
+        if st.session_state.pop("workshop_just_created", False):
+            st.success(
+                "Workshop created. Keep your passcode somewhere safe: Tenfold stores only a scrambled "
+                "form of it and cannot tell it to anyone, you included."
+            )
+        left, right = st.columns(2)
+        left.page_link(ui.page("cohort"), label="Open the cohort", icon=":material/groups:")
+        right.button("Sign out", key="workshop_sign_out", on_click=_sign_out)
+
+
+# --- join, run, sign in ----------------------------------------------------------------------------
+
+if JOIN_PARAM in st.query_params:
+    st.session_state.setdefault("workshop_join_code", st.query_params[JOIN_PARAM])
+    st.session_state.setdefault("workshop_task", "join")
+st.session_state.setdefault("workshop_task", None if member or counsellor_workshop else "join")
+task = st.segmented_control(
+    "What would you like to do?", list(TASKS), key="workshop_task", format_func=TASKS.get
+)
+
+
+def _join(with_open_workspace: bool) -> None:
+    code = st.session_state.get("workshop_join_code", "")
+    name = st.session_state.get("workshop_join_name", "")
+    if with_open_workspace and ref is not None:
+        joined = ui.attempt(lambda: storage.join_workshop(engine, ref.id, code, name))
+        if joined is None:
+            return
+        ui.flash(f"You joined {joined.name} with your workspace.")
+    else:
+        new_token = ui.attempt(lambda: storage.create_workspace_in_workshop(engine, code, name))
+        if new_token is None:
+            return
+        ui.open_workspace(new_token)
+        ui.flash("You joined the workshop with a new workspace.")
+        st.session_state["workshop_just_joined"] = True
+    st.session_state["workshop_task"] = None
+
+
+def _create() -> None:
+    name = st.session_state.get("workshop_new_name", "")
+    passcode = st.session_state.get("workshop_new_passcode", "")
+    again = st.session_state.get("workshop_new_passcode_again", "")
+    st.session_state["workshop_new_passcode"] = st.session_state["workshop_new_passcode_again"] = ""
+
+    def create() -> storage.WorkshopRef:
+        workshops.clean_workshop_name(name)
+        workshops.check_new_passcode(passcode, again)
+        return storage.create_workshop(engine, name=name, passcode_hash=workshops.hash_passcode(passcode))
+
+    created = ui.attempt(create)
+    if created is not None:
+        ui.sign_in_counsellor(created.id)
+        st.session_state["workshop_just_created"] = True
+        st.session_state["workshop_task"] = None
+        st.session_state["workshop_new_name"] = ""
+
+
+def _sign_in() -> None:
+    code = st.session_state.get("workshop_sign_in_code", "")
+    passcode = st.session_state.get("workshop_sign_in_passcode", "")
+    st.session_state["workshop_sign_in_passcode"] = ""
+    guard: SignInGuard = st.session_state.get(GUARD_KEY, SignInGuard())
+    now = workshops.clock()
+    if guard.is_locked(now):  # not even a right passcode gets in during a lock
+        ui.flash(workshops.lock_message(guard.seconds_locked(now)), "error")
+        return
+    found = storage.workshop_for_sign_in(engine, code)
+    if workshops.check_passcode(passcode, found[1] if found else None):
+        st.session_state[GUARD_KEY] = guard.after_success()
+        ui.sign_in_counsellor(found[0].id)  # type: ignore[index]
+        st.session_state["workshop_go_cohort"] = True
+        st.session_state["workshop_task"] = None
+        return
+    guard = guard.after_failure(now)
+    st.session_state[GUARD_KEY] = guard
+    time.sleep(guard.delay())  # each wrong try in a row answers a little later
+    if guard.is_locked(now):
+        ui.flash(workshops.lock_message(guard.seconds_locked(now)), "error")
+    else:
+        left = workshops.MAX_FAILURES - guard.failures
+        what = "No workshop has this join code" if found is None else "Wrong passcode"
+        ui.flash(
+            f"{what}. {left} more wrong tr{'ies' if left != 1 else 'y'} from this browser and signing in "
+            f"pauses for {workshops.LOCK_SECONDS // 60} minutes.",
+            "error",
+        )
+
+
+if task == "join":
+    with st.columns([3, 2])[0], st.form("workshop_join", border=True):
+        st.markdown("**Join your workshop** with the code your counsellor gives you.")
+        st.text_input("Join code", key="workshop_join_code", max_chars=12, placeholder="e.g. K7M 4QX")
+        st.text_input(
+            "Your name, as your counsellor will see it",
+            key="workshop_join_name",
+            max_chars=DISPLAY_NAME_MAX,
+            placeholder="e.g. Ana L.",
+        )
+        st.caption(
+            "Joining shares nothing yet: your counsellor sees only this name until you switch sharing on."
+        )
+        if ref is not None:
+            st.caption(f"Open in this tab: **{ui.escape_md(ref.name or 'My workspace')}**.")
+            st.form_submit_button("Join with my open workspace", type="primary", on_click=_join, args=(True,))
+            st.form_submit_button("Join with a new, empty workspace", on_click=_join, args=(False,))
+        else:
+            st.form_submit_button("Join", type="primary", on_click=_join, args=(False,))
+
+elif task == "run":
+    with st.columns([3, 2])[0], st.form("workshop_create", border=True):
+        st.markdown("**Run a workshop.** You get a join code for your participants; the passcode is for you alone.")
+        st.text_input(
+            "Workshop name", key="workshop_new_name", max_chars=WORKSHOP_NAME_MAX, placeholder="e.g. Tuesday group"
+        )
+        st.text_input(
+            "Counsellor passcode",
+            key="workshop_new_passcode",
+            type="password",
+            max_chars=PASSCODE_MAX,
+            help=f"At least {PASSCODE_MIN} characters. You need it to open the cohort; it cannot be recovered.",
+        )
+        st.text_input("Passcode again", key="workshop_new_passcode_again", type="password", max_chars=PASSCODE_MAX)
+        st.form_submit_button("Create the workshop", type="primary", on_click=_create)
+
+elif task == "sign_in":
+    with st.columns([3, 2])[0], st.form("workshop_sign_in", border=True):
+        st.markdown("**Counsellor sign-in.** Opens the cohort of your workshop in this browser tab.")
+        st.text_input("Join code", key="workshop_sign_in_code", max_chars=12, placeholder="e.g. K7M 4QX")
+        st.text_input("Passcode", key="workshop_sign_in_passcode", type="password", max_chars=PASSCODE_MAX)
+        st.form_submit_button("Sign in", type="primary", on_click=_sign_in)

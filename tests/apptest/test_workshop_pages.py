@@ -1,0 +1,453 @@
+"""Workshop and Cohort pages through the real app script: create, join, share on and off, sign in,
+the cohort table and CSV, the read-only view — and every way in that must stay shut.
+
+Access tests take `database_url` and so run on SQLite and on PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import pytest
+import streamlit.testing.v1.app_test as app_test_module
+from sqlalchemy import select
+from streamlit import config as st_config
+from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
+from streamlit.testing.v1 import AppTest
+
+import ui
+from core import storage, workshops
+from core.demo import demo_workspace
+from tests.apptest.helpers import by_key, open_app, texts
+
+PASSCODE = "river-otter-42"
+WORKSHOP = "pages/workshop.py"
+COHORT = "pages/cohort.py"
+COMPARE = "pages/compare.py"
+ROOT = app_test_module.Path(__file__).resolve().parents[2]
+# Presenting opens the Compare page read-only; until that page exists there is nothing to present.
+needs_compare = pytest.mark.skipif(not (ROOT / COMPARE).exists(), reason="the Compare page has not landed yet")
+
+
+@pytest.fixture(autouse=True)
+def _apptest_serialisation():
+    # As in test_foundation_pages: AppTest keeps an unpicklable value of its own in session_state.
+    st_config.set_option("runner.enforceSerializableSessionState", False)
+
+
+@pytest.fixture
+def db(sqlite_url):
+    engine = storage.make_engine(sqlite_url)
+    yield sqlite_url, engine
+    engine.dispose()
+
+
+@pytest.fixture
+def any_db(database_url):
+    engine = storage.make_engine(database_url)
+    yield database_url, engine
+    engine.dispose()
+
+
+@pytest.fixture
+def media(monkeypatch):
+    """Every file the app offers for download (AppTest does not render download buttons)."""
+    stores: list[MemoryMediaFileStorage] = []
+
+    class Recording(MemoryMediaFileStorage):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            stores.append(self)
+
+    monkeypatch.setattr(app_test_module, "MemoryMediaFileStorage", Recording)
+
+    def download(at: AppTest, key: str) -> bytes:
+        button = next(e for e in at.get("download_button") if e.proto.id.endswith(key))
+        name = button.proto.url.rsplit("/", 1)[1]
+        return stores[-1].get_file(name).content
+
+    return download
+
+
+# --- helpers ------------------------------------------------------------------------------------
+
+
+def _workshop(engine, name="Tuesday group") -> storage.WorkshopRef:
+    return storage.create_workshop(engine, name=name, passcode_hash=workshops.hash_passcode(PASSCODE))
+
+
+def _participant(engine, workshop, name, *, shared=False, demo=True) -> tuple[str, int]:
+    token = storage.create_workspace_in_workshop(engine, workshop.join_code, name)
+    workspace_id = storage.find_workspace(engine, token).id
+    if demo:
+        storage.import_workspace(engine, demo_workspace(), replace_id=workspace_id)
+    storage.set_sharing(engine, workspace_id, shared)
+    return token, workspace_id
+
+
+def _go(at: AppTest, page: str) -> AppTest:
+    at.switch_page(page)
+    return at.run()
+
+
+def _submit(at: AppTest, label: str) -> AppTest:
+    matches = [b for b in at.button if b.label == label]
+    assert len(matches) == 1, f"expected one button {label!r}, found {[b.label for b in at.button]}"
+    return matches[0].click().run()
+
+
+def _task(at: AppTest, task: str) -> None:
+    by_key(at.segmented_control, "workshop_task").set_value(task).run()
+
+
+def _sign_in(at: AppTest, code: str, passcode: str) -> AppTest:
+    if not [b for b in at.button if b.label == "Sign in"]:
+        _task(at, "sign_in")
+    by_key(at.text_input, "workshop_sign_in_code").input(code)
+    by_key(at.text_input, "workshop_sign_in_passcode").input(passcode)
+    return _submit(at, "Sign in")
+
+
+def _counsellor(url: str, workshop) -> AppTest:
+    at = open_app(url, page=WORKSHOP)
+    _sign_in(at, workshop.join_code, PASSCODE)
+    assert at.session_state[ui.COUNSELLOR_KEY] == workshop.id
+    return _go(at, COHORT)
+
+
+def _present(at: AppTest, workspace_id: int) -> AppTest:
+    """Click Present; then stay on the page it opened (AppTest reruns the page it was last sent to)."""
+    by_key(at.button, f"cohort_present_{workspace_id}").click().run()
+    assert set(at.query_params) == {ui.VIEW_PARAM}
+    assert "Read-only view of" in texts(at)
+    at.switch_page(COMPARE)
+    return at
+
+
+def _everything_shown(at: AppTest) -> str:
+    """Texts plus every widget's label and value: what a screen-share could show."""
+    parts = [texts(at)]
+    for kind in ("text_input", "button", "toggle", "segmented_control", "selectbox", "metric"):
+        for element in getattr(at, kind):
+            parts += [str(getattr(element, "label", "")), str(getattr(element, "value", ""))]
+    return "\n".join(parts)
+
+
+def _workshops(engine) -> list[storage.WorkshopRef]:
+    with engine.connect() as conn:
+        ids = conn.execute(select(storage.workshops.c.id)).scalars().all()
+    return [storage.get_workshop(engine, i) for i in ids]
+
+
+def _dump(engine) -> str:
+    with engine.connect() as conn:
+        return repr({t.name: conn.execute(select(t)).all() for t in storage.metadata.sorted_tables})
+
+
+# --- create, join, share ------------------------------------------------------------------------
+
+
+def test_a_counsellor_creates_a_workshop_and_the_passcode_goes_nowhere(db):
+    url, engine = db
+    at = open_app(url, page=WORKSHOP)
+    _task(at, "run")
+    by_key(at.text_input, "workshop_new_name").input("Tuesday group")
+    by_key(at.text_input, "workshop_new_passcode").input(PASSCODE)
+    by_key(at.text_input, "workshop_new_passcode_again").input(PASSCODE)
+    _submit(at, "Create the workshop")
+    assert not at.exception
+    [workshop] = _workshops(engine)
+    assert at.session_state[ui.COUNSELLOR_KEY] == workshop.id
+    shown = _everything_shown(at)
+    assert workshops.spoken_join_code(workshop.join_code) in shown and "Workshop created" in shown
+    # The passcode: not on the page, not in a field, not in the URL, not in the database.
+    assert PASSCODE not in shown
+    assert PASSCODE not in repr(dict(at.query_params))
+    for field in ("workshop_new_passcode", "workshop_new_passcode_again"):
+        assert PASSCODE not in str(at.session_state[field])
+    assert PASSCODE not in _dump(engine)
+    at = _go(at, COHORT)
+    assert "Cohort: Tuesday group" in texts(at) and "No one has joined yet" in texts(at)
+
+
+@pytest.mark.parametrize(
+    ("passcode", "again", "message"),
+    [("short", "short", "at least 8"), (PASSCODE, PASSCODE + "!", "differ"), ("zzzzzzzzzz", "zzzzzzzzzz", "repeated")],
+)
+def test_creating_refuses_a_weak_or_mistyped_passcode_and_creates_nothing(db, passcode, again, message):
+    url, engine = db
+    at = open_app(url, page=WORKSHOP)
+    _task(at, "run")
+    by_key(at.text_input, "workshop_new_name").input("Tuesday group")
+    by_key(at.text_input, "workshop_new_passcode").input(passcode)
+    by_key(at.text_input, "workshop_new_passcode_again").input(again)
+    _submit(at, "Create the workshop")
+    assert message in texts(at)
+    assert ui.COUNSELLOR_KEY not in at.session_state
+    assert _workshops(engine) == []
+
+
+def test_a_participant_joins_with_a_new_private_workspace_and_controls_sharing(db):
+    url, engine = db
+    workshop = _workshop(engine)
+    at = open_app(url, page=WORKSHOP)
+    by_key(at.text_input, "workshop_join_code").input(workshops.spoken_join_code(workshop.join_code).lower())
+    by_key(at.text_input, "workshop_join_name").input("Ana L.")
+    _submit(at, "Join")
+    assert not at.exception
+    token = at.query_params[ui.TOKEN_PARAM]
+    ref = storage.find_workspace(engine, token)
+    assert storage.membership(engine, ref.id) == storage.Membership(workshop, "Ana L.", False)
+    assert token in texts(at) and "private link" in texts(at)  # shown once, as on Start
+    assert "Sharing is **off**" in texts(at)
+    share = by_key(at.toggle, "workshop_share")
+    assert share.value is False
+    share.set_value(True).run()
+    assert storage.membership(engine, ref.id).shared
+    assert "Sharing is **on**" in texts(at)
+    by_key(at.toggle, "workshop_share").set_value(False).run()
+    assert not storage.membership(engine, ref.id).shared
+    assert storage.cohort_members(engine, workshop.id) == [storage.Member("Ana L.", False)]
+
+
+def test_a_participant_attaches_the_workspace_they_have_open(db):
+    url, engine = db
+    workshop = _workshop(engine)
+    token = storage.import_workspace(engine, demo_workspace())
+    at = open_app(url, token=token, page=WORKSHOP)
+    by_key(at.text_input, "workshop_join_code").input(workshop.join_code)
+    by_key(at.text_input, "workshop_join_name").input("Sam")
+    _submit(at, "Join with my open workspace")
+    ref = storage.find_workspace(engine, token)
+    assert storage.membership(engine, ref.id).workshop == workshop
+    assert at.query_params[ui.TOKEN_PARAM] == token and len(storage.cohort_members(engine, workshop.id)) == 1
+
+
+@pytest.mark.parametrize(
+    ("code", "name", "message"),
+    [("ZZZ ZZZ", "Ben", "No workshop has this join code"), (None, "ana", "already uses the name"), (None, " ", "name")],
+)
+def test_a_wrong_code_or_a_taken_name_changes_nothing(db, code, name, message):
+    url, engine = db
+    workshop = _workshop(engine)
+    _participant(engine, workshop, "Ana", demo=False)
+    before = _dump(engine)
+    at = open_app(url, page=WORKSHOP)
+    by_key(at.text_input, "workshop_join_code").input(code or workshop.join_code)
+    by_key(at.text_input, "workshop_join_name").input(name)
+    _submit(at, "Join")
+    assert message in texts(at) and ui.TOKEN_PARAM not in at.query_params
+    assert _dump(engine) == before
+
+
+# --- counsellor sign-in ---------------------------------------------------------------------------
+
+
+def test_sign_in_opens_the_cohort_and_a_wrong_passcode_says_so(db):
+    url, engine = db
+    workshop = _workshop(engine)
+    at = open_app(url, page=WORKSHOP)
+    _sign_in(at, workshop.join_code, PASSCODE + "x")
+    assert "Wrong passcode. 4 more wrong tries" in texts(at)
+    assert ui.COUNSELLOR_KEY not in at.session_state
+    _sign_in(at, "ZZZZZZ", PASSCODE)
+    assert "No workshop has this join code" in texts(at)
+    _sign_in(at, workshops.spoken_join_code(workshop.join_code).lower(), PASSCODE)
+    assert at.session_state[ui.COUNSELLOR_KEY] == workshop.id
+    assert PASSCODE not in _everything_shown(at) and PASSCODE not in repr(dict(at.query_params))
+    at = _go(at, COHORT)
+    assert "Cohort: Tuesday group" in texts(at)
+    # Signing out closes the cohort for this tab.
+    at = _go(at, WORKSHOP)
+    by_key(at.button, "workshop_sign_out").click().run()
+    with pytest.raises(ValueError, match="Could not find a navigation page"):
+        at.switch_page(COHORT)
+
+
+def test_twenty_wrong_passcodes_lock_the_session_even_against_the_right_one(any_db, monkeypatch):
+    """Access: 20 wrong passcodes in a row are slowed, then locked; during the lock the right
+    passcode is refused too; after the lock it is accepted."""
+    url, engine = any_db
+    workshop = _workshop(engine)
+    now = [1000.0]
+    monkeypatch.setattr(workshops, "clock", lambda: now[0])
+    at = open_app(url, page=WORKSHOP)
+    for attempt in range(20):
+        _sign_in(at, workshop.join_code, f"guess-number-{attempt}")
+        assert ui.COUNSELLOR_KEY not in at.session_state
+        if attempt >= workshops.MAX_FAILURES - 1:
+            assert "Too many wrong passcodes" in texts(at)
+    _sign_in(at, workshop.join_code, PASSCODE)
+    assert ui.COUNSELLOR_KEY not in at.session_state and "Too many wrong passcodes" in texts(at)
+    now[0] += workshops.LOCK_SECONDS + 1
+    _sign_in(at, workshop.join_code, PASSCODE)
+    assert at.session_state[ui.COUNSELLOR_KEY] == workshop.id
+
+
+# --- the cohort -------------------------------------------------------------------------------------
+
+
+@needs_compare
+def test_the_cohort_shows_who_shares_and_only_the_names_of_the_others(any_db, media):
+    """Access: a non-sharing participant's data through the cohort table, charts or CSV: none."""
+    url, engine = any_db
+    workshop = _workshop(engine)
+    _participant(engine, workshop, "Ana", shared=True)
+    _, ben = _participant(engine, workshop, "=Ben", demo=False)
+    storage.add_option(engine, ben, kind="career", name="Ben's secret career")
+    at = _counsellor(url, workshop)
+    assert not at.exception
+    shown = _everything_shown(at)
+    assert "Ana" in shown and "Registered nurse" in shown and "Confirmed" in shown
+    assert "=Ben" in shown and "Joined, not sharing" in shown
+    assert "secret" not in shown
+    sharing = [m.workspace_id for m in storage.cohort_members(engine, workshop.id) if m.shared]
+    assert [b.key for b in at.button if b.key and b.key.startswith("cohort_present_")] == [
+        f"cohort_present_{workspace_id}" for workspace_id in sharing
+    ]
+    rows = list(csv.reader(io.StringIO(media(at, "cohort_csv").decode("utf-8-sig"))))
+    assert rows[0][0] == "participant" and [r[0] for r in rows[1:]] == ["Ana"]
+    assert "secret" not in repr(rows)
+    # Ben switches sharing on: his row appears, his name neutralised in the CSV.
+    storage.set_sharing(engine, ben, True)
+    at.run()
+    rows = list(csv.reader(io.StringIO(media(at, "cohort_csv").decode("utf-8-sig"))))
+    assert [r[0] for r in rows[1:]] == ["'=Ben", "Ana"]
+
+
+def test_workshops_on_one_installation_never_see_each_other(any_db):
+    url, engine = any_db
+    mine, theirs = _workshop(engine, "Mine"), _workshop(engine, "Theirs")
+    _participant(engine, mine, "Ana", shared=True)
+    _participant(engine, theirs, "Zoe", shared=True)
+    _participant(engine, theirs, "Yann")
+    shown = _everything_shown(_counsellor(url, mine))
+    assert "Ana" in shown and "Zoe" not in shown and "Yann" not in shown
+
+
+def test_a_participant_cannot_open_a_counsellor_page(any_db):
+    """Access: a participant (even one of this workshop) opening the cohort page gets nothing."""
+    url, engine = any_db
+    workshop = _workshop(engine)
+    token, _ = _participant(engine, workshop, "Ana", shared=True)
+    at = open_app(url, token=token)
+    with pytest.raises(ValueError, match="Could not find a navigation page"):
+        at.switch_page(COHORT)  # not registered in this session's navigation
+    # And the page itself, run without the router, refuses too.
+    alone = AppTest.from_file(str(ROOT / COHORT))
+    alone.secrets["connections"] = {"tenfold": {"url": url}}
+    alone.query_params[ui.TOKEN_PARAM] = token
+    alone.run()
+    assert "Counsellors only" in texts(alone) and "Ana" not in _everything_shown(alone)
+
+
+# --- read-only views ------------------------------------------------------------------------------
+
+
+@needs_compare
+def test_present_opens_a_read_only_view_in_presentation_mode_without_any_token(db):
+    url, engine = db
+    workshop = _workshop(engine)
+    token, ana = _participant(engine, workshop, "Ana", shared=True)
+    at = _present(_counsellor(url, workshop), ana).run()
+    assert not at.exception
+    view_id = at.query_params[ui.VIEW_PARAM]
+    assert at.session_state[ui.VIEWS_KEY] == {view_id: ana}
+    shown = _everything_shown(at)
+    assert "Read-only view of Ana" in shown and "Registered nurse" in shown
+    assert token not in shown and token not in view_id and ui.TOKEN_PARAM not in at.query_params
+    assert by_key(at.toggle, "presentation_toggle").value is True
+    with pytest.raises(ValueError, match="Could not find a navigation page"):
+        at.switch_page("pages/options.py")  # no page that edits is offered in a view
+
+
+@needs_compare
+def test_a_view_id_is_useless_in_another_session_altered_or_pointed_elsewhere(any_db):
+    """Access: a copied, guessed or altered view id, a guessed token, or a view mapped (by any
+    means) to a participant of another workshop or one who does not share: 'No such view'."""
+    url, engine = any_db
+    workshop, other = _workshop(engine), _workshop(engine, "Other")
+    token, ana = _participant(engine, workshop, "Ana", shared=True)
+    _, zoe = _participant(engine, other, "Zoe", shared=True)
+    _, ben = _participant(engine, workshop, "Ben")
+    at = _present(_counsellor(url, workshop), ana)
+    view_id = at.query_params[ui.VIEW_PARAM]
+
+    def refused(session: AppTest) -> None:
+        assert not session.exception
+        shown = _everything_shown(session)
+        assert "No such view" in shown and "Registered nurse" not in shown and "Read-only view" not in shown
+
+    # The same address in another browser (no session mapping), with or without a token beside it.
+    for params in ({ui.VIEW_PARAM: view_id}, {ui.VIEW_PARAM: view_id, ui.TOKEN_PARAM: token}):
+        elsewhere = AppTest.from_file(str(ROOT / "app.py"))
+        elsewhere.secrets["connections"] = {"tenfold": {"url": url}}
+        elsewhere.query_params.update(params)
+        refused(elsewhere.run())
+    # In the counsellor's own session: an altered id, a guessed one, the token as a view id.
+    for bad in (view_id[:-1] + ("A" if view_id[-1] != "A" else "B"), "A" * 22, token, str(ana), ""):
+        at.query_params[ui.VIEW_PARAM] = bad
+        refused(at.run())
+    # A mapping to another workshop's participant, or to one who does not share, is refused too.
+    for workspace_id in (zoe, ben):
+        at.session_state[ui.VIEWS_KEY] = {view_id: workspace_id}
+        at.query_params[ui.VIEW_PARAM] = view_id
+        refused(at.run())
+
+
+@needs_compare
+def test_a_read_only_view_cannot_write(any_db, monkeypatch):
+    """Access: with a valid view open, every write a page could make with the Opened it gets is
+    refused by the pages' one write path (ui.attempt), and no page that edits is reachable."""
+    url, engine = any_db
+    workshop = _workshop(engine)
+    _, ana = _participant(engine, workshop, "Ana", shared=True)
+    tried: list[object] = []
+    require_workspace = ui.require_workspace
+
+    def page_that_tries_to_write():  # what a page's callbacks would do with the view's workspace
+        opened = require_workspace()
+        for write in (
+            lambda: storage.add_option(engine, opened.id, kind="career", name="Planted"),
+            lambda: storage.set_weights(engine, opened.id, {"culture": 0}),
+            lambda: storage.set_leaning(engine, opened.id, None),
+            lambda: storage.rename_workspace(engine, opened.id, "Renamed"),
+            lambda: storage.set_sharing(engine, opened.id, False),
+        ):
+            tried.append(ui.attempt(write, "Saved."))
+        ui.show_flash()
+        return opened
+
+    at = _present(_counsellor(url, workshop), ana)
+    before = _dump(engine)
+    monkeypatch.setattr(ui, "require_workspace", page_that_tries_to_write)
+    at.run()
+    assert not at.exception and "Read-only view of Ana" in texts(at)
+    assert tried == [None] * 5
+    assert sum("nothing can be changed here" in e.value for e in at.error) == 5
+    assert _dump(engine) == before
+    for editing_page in ("pages/options.py", "pages/interviews.py", "pages/weights.py", "pages/start.py", WORKSHOP):
+        with pytest.raises(ValueError, match="Could not find a navigation page"):
+            at.switch_page(editing_page)
+
+
+@needs_compare
+def test_turning_sharing_off_closes_the_view_and_the_row(any_db):
+    """Access: once a participant stops sharing, the counsellor's open view and table row go."""
+    url, engine = any_db
+    workshop = _workshop(engine)
+    _, ana = _participant(engine, workshop, "Ana", shared=True)
+    at = _counsellor(url, workshop)
+    at = _present(at, ana)
+    view_id = at.query_params[ui.VIEW_PARAM]
+    storage.set_sharing(engine, ana, False)
+    at.run()  # the next refresh (the view checks every few seconds by itself in a browser)
+    assert "No such view" in texts(at) and "Registered nurse" not in texts(at)
+    at.query_params.pop(ui.VIEW_PARAM)
+    at = _go(at.run(), COHORT)
+    shown = _everything_shown(at)
+    assert "Joined, not sharing" in shown and "Registered nurse" not in shown
+    assert f"cohort_present_{ana}" not in [b.key for b in at.button]
+    at.query_params[ui.VIEW_PARAM] = view_id
+    assert "No such view" in texts(_go(at, COMPARE))
