@@ -1,0 +1,112 @@
+"""Decision: does the evidence back the current leaning, how robustly, and what to ask next.
+
+Thin: core.decision decides, core.decision_charts draws, core.questions_sheet prints, and
+ui.decision_panel caches and shows them. This page shows the verdict, then one section at a time
+(a segmented control, not tabs, so hidden charts are never built).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import streamlit as st
+
+import ui
+from core import charts
+from core import decision_charts as dc
+from core.decision import NOT_ENOUGH_EVIDENCE, thresholds_in_words
+from ui import decision_panel as panel
+
+SECTION_KEY, KIND_KEY, TABLE_KEY = "decision_section", "decision_kind", "decision_as_table"
+
+st.title("Decision")
+opened = ui.require_workspace()
+ui.show_flash()
+large = ui.presentation_mode()
+
+
+def link(name: str, label: str, icon: str) -> None:
+    """A link to an editing page; none in presentation mode (nor in a counsellor's read-only view)."""
+    if not large:
+        st.page_link(ui.page(name), label=label, icon=icon)
+
+
+decision = panel.decision_of(opened)
+ev = decision.standing.evidence
+verdict = decision.verdict
+
+# --- empty states: say what to do next ----------------------------------------------------------
+empty = charts.empty_state(decision.standing)
+if empty is not None and empty.reason in ("no_options", "no_weights"):
+    st.info(empty.message, icon=":material/info:")
+    if empty.reason == "no_options":
+        link("options", "Add careers and employers", ":material/arrow_forward:")
+    else:
+        link("weights", "Set your weights", ":material/arrow_forward:")
+    st.stop()
+if empty is not None and empty.reason == "no_ratings":
+    st.info(
+        "There is nothing to weigh yet: none of your options has a rating. After your next conversation, log it "
+        "and rate the options it informed. Here is what is worth asking first.",
+        icon=":material/info:",
+    )
+    link("interviews", "Log an interview", ":material/arrow_forward:")
+    st.subheader("Ask next")
+    panel.ask_next_section(opened, panel.kind_parts(opened, decision, decision.kind), verdict.headline)
+    st.stop()
+
+# --- the verdict, in one sentence ----------------------------------------------------------------
+panel.verdict_box(decision)
+if not verdict.is_leaning and verdict.option_name:
+    st.markdown(
+        "You have not set a current leaning yet, so the verdict above is about the option the evidence "
+        f"favours, **{ui.escape_md(verdict.option_name)}**. Set the option you are leaning towards to see "
+        "whether the evidence backs it."
+    )
+    link("options", "Set your current leaning", ":material/flag:")
+with st.expander("How we decide"):
+    st.markdown("\n".join(f"- {ui.escape_md(line)}" for line in thresholds_in_words()))
+
+# --- which kind, which section -------------------------------------------------------------------
+kinds = [k for k in ("career", "employer") if (ev.kinds == k).any()]
+kind = decision.kind or kinds[0]
+top = st.columns([1.6, 3.4, 1.2], vertical_alignment="bottom")
+if len(kinds) > 1:
+    if st.session_state.get(KIND_KEY, kind) not in kinds:
+        st.session_state[KIND_KEY] = kind
+    kind = top[0].segmented_control(
+        "Show", kinds, format_func=lambda k: charts.KIND_PLURAL[k].capitalize(), key=KIND_KEY,
+        default=decision.kind, required=True, persist_state="page",
+        help="The verdict is about your leaning's kind; see how the other kind's options stand too.",
+    )
+section = top[1].segmented_control(
+    "Section", list(dc.SECTIONS), format_func=dc.SECTIONS.get, key=SECTION_KEY, required=True,
+    default="ask" if verdict.code == NOT_ENOUGH_EVIDENCE else "acceptability", persist_state="session",
+)
+as_table = section != "ask" and top[2].toggle(
+    "As a table", key=TABLE_KEY, persist_state="session", help="The same numbers as the chart, in a table."
+)
+if kind != decision.kind:
+    st.caption(
+        f"The verdict above is about your {charts.KIND_PLURAL[decision.kind or 'career']}; below, your "
+        f"{charts.KIND_PLURAL[kind]}."
+    )
+
+parts = panel.kind_parts(opened, decision, kind)
+members = np.flatnonzero(ev.kinds == kind)
+if section == "ask":
+    panel.ask_next_section(opened, parts, verdict.headline)
+elif len(members) < 2:
+    st.info(
+        f"{ui.escape_md(ev.names[members[0]])} is your only {kind} so far. Add at least one other {kind} you are "
+        "considering, and ask about it, to see how they compare.",
+        icon=":material/info:",
+    )
+    link("options", f"Add another {kind}", ":material/add:")
+elif section == "sensitivity" and parts.sensitivity is None:
+    st.info(
+        f"None of your {charts.KIND_PLURAL[kind]} has a score yet, so there is no top {kind} to test. Rate them "
+        "after your next conversation.",
+        icon=":material/info:",
+    )
+else:
+    panel.chart_section(opened, decision, parts, section, as_table=as_table)

@@ -1,0 +1,296 @@
+"""The Decision page through the real app script: the verdict, its four sections, the other kind,
+the empty states, presentation mode, the printable sheet, caching, and a weight moved across a
+stability bound on the Weights page changing what the Decision page says."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+
+import pytest
+import streamlit.testing.v1.app_test as app_test_module
+from streamlit import config as st_config
+from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
+from streamlit.testing.v1 import AppTest
+
+from core import decision as engine
+from core import storage
+from core.decision import decide
+from core.demo import demo_workspace
+from core.dimensions import DIMENSION_KEYS
+from core.models import Contact, Interview, Option, Rating, Workspace
+from tests.apptest.helpers import by_key, open_app, texts
+from ui import decision_panel
+
+DECISION = "pages/decision.py"
+WEIGHTS = "pages/weights.py"
+HOSTILE = "<script>alert('x')</script> **bold** [link](javascript:alert(1))"
+
+
+@pytest.fixture(autouse=True)
+def _apptest_serialisation():
+    # As in test_foundation_pages: AppTest keeps an unpicklable value of its own in session_state.
+    st_config.set_option("runner.enforceSerializableSessionState", False)
+
+
+@pytest.fixture
+def db(sqlite_url):
+    engine_ = storage.make_engine(sqlite_url)
+    yield sqlite_url, engine_
+    engine_.dispose()
+
+
+@pytest.fixture
+def downloaded(monkeypatch):
+    """What a download button on the page would hand over (AppTest keeps it in its media store)."""
+    stores: list[MemoryMediaFileStorage] = []
+
+    class Recording(MemoryMediaFileStorage):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            stores.append(self)
+
+    monkeypatch.setattr(app_test_module, "MemoryMediaFileStorage", Recording)
+
+    def download(at: AppTest, key: str) -> bytes:
+        button = next(e for e in at.get("download_button") if e.proto.id.endswith(key))
+        return stores[-1].get_file(button.proto.url.rsplit("/", 1)[1]).content
+
+    return download
+
+
+def with_leaning(ws: Workspace, option_id: str | None) -> Workspace:
+    return ws.model_copy(update={"options": [o.model_copy(update={"leaning": o.id == option_id}) for o in ws.options]})
+
+
+def decision_page(url: str, engine_, ws: Workspace, **state) -> AppTest:
+    token = storage.import_workspace(engine_, ws)
+    at = AppTest.from_file(str(app_test_module.Path(__file__).resolve().parents[2] / "app.py"), default_timeout=60)
+    at.secrets["connections"] = {"tenfold": {"url": url}}
+    at.query_params["w"] = token
+    for key, value in state.items():
+        at.session_state[key] = value
+    at.run()
+    at.switch_page(DECISION)
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def markdown_text(at: AppTest) -> str:
+    return texts(at)
+
+
+# --- the demo ------------------------------------------------------------------------------------
+
+
+def test_demo_shows_the_verdict_and_every_section(db):
+    url, engine_ = db
+    at = decision_page(url, engine_, demo_workspace())
+    expected = decide(demo_workspace()).verdict
+    assert expected.code == engine.CONFIRMED
+    (box,) = at.success
+    assert expected.headline in texts(at)
+    assert "we call that confirmed at 60% or more" in box.value
+    assert "Registered nurse is ahead of Physiotherapist mainly on" in texts(at)
+    assert [e.label for e in at.expander] == ["How we decide"]
+
+    section = by_key(at.segmented_control, "decision_section")
+    assert section.value == "acceptability"
+    assert "Registered nurse comes first among your careers in 71% of plausible cases" in texts(at)
+    assert len(at.get("vega_lite_chart")) == 1
+
+    section.set_value("ranking").run()
+    assert not at.exception
+    assert "their likely ranges" in texts(at)
+
+    by_key(at.segmented_control, "decision_section").set_value("sensitivity").run()
+    assert not at.exception
+    assert "No single weight change from 0 to 5 would change your top career" in texts(at)
+
+    by_key(at.toggle, "decision_as_table").set_value(True).run()
+    assert not at.exception
+    assert len(at.dataframe) == 1 and len(at.get("vega_lite_chart")) == 0
+    assert "Registered nurse stays first from" in list(at.dataframe[0].value.columns)
+
+    by_key(at.segmented_control, "decision_section").set_value("ask").run()
+    assert not at.exception
+    gaps = decide(demo_workspace()).ask_next
+    shown = texts(at)
+    for n, gap in enumerate(gaps, start=1):
+        assert f"{n}. {gap.label} for {gap.option_name}" in shown
+        assert gap.reason in shown
+        assert all(q in shown for q in gap.questions)
+    assert len(at.get("download_button")) == 1
+    assert not [t for t in at.toggle if t.key == "decision_as_table"]  # nothing to tabulate twice
+
+
+def test_the_other_kind_can_be_seen_too(db):
+    url, engine_ = db
+    at = decision_page(url, engine_, demo_workspace())
+    kind = by_key(at.segmented_control, "decision_kind")
+    assert kind.value == "career"
+    kind.set_value("employer").run()
+    assert not at.exception
+    shown = texts(at)
+    assert "The verdict above is about your careers; below, your employers." in shown
+    assert "comes first among your employers in" in shown
+    assert decide(demo_workspace()).verdict.headline in shown  # the verdict stays about the leaning
+    by_key(at.segmented_control, "decision_section").set_value("sensitivity").run()
+    assert "Riverside Community Care is your top employer at your current weights" in texts(at)
+
+
+def test_the_printable_sheet_holds_the_questions(db, downloaded):
+    url, engine_ = db
+    at = decision_page(url, engine_, demo_workspace())
+    by_key(at.segmented_control, "decision_section").set_value("ask").run()
+    html = downloaded(at, "decision_questions_download").decode("utf-8")
+    assert html.startswith("<!DOCTYPE html>")
+    for gap in decide(demo_workspace()).ask_next:
+        assert gap.questions[0].replace("'", "&#x27;") in html
+
+
+# --- no leaning, no ratings, no options, one option of a kind -----------------------------------
+
+
+def test_without_a_leaning_the_page_names_the_favourite_and_invites_setting_one(db):
+    url, engine_ = db
+    at = decision_page(url, engine_, with_leaning(demo_workspace(), None))
+    shown = texts(at).replace("**", "")
+    assert "You have not set a current leaning yet, so the verdict above is about the option the evidence " \
+        "favours, Registered nurse." in shown
+    assert "The evidence favours Registered nurse among your careers" in at.success[0].value.replace("\\", "")
+    assert [link.label for link in at.get("page_link") if "leaning" in link.label] == ["Set your current leaning"]
+
+
+def test_presentation_mode_hides_the_links_to_editing_pages(db):
+    url, engine_ = db
+    at = decision_page(url, engine_, with_leaning(demo_workspace(), None), presentation_mode=True)
+    assert "You have not set a current leaning" in texts(at)
+    assert not [link for link in at.get("page_link") if "leaning" in link.label]
+    spec = at.get("vega_lite_chart")[0].proto.spec
+    assert '"labelFontSize": 17' in spec  # the charts' large labels
+
+
+def test_with_no_ratings_the_page_says_what_to_do_and_what_to_ask_first(db):
+    url, engine_ = db
+    ws = demo_workspace().model_copy(update={"interviews": []})
+    at = decision_page(url, engine_, ws)
+    shown = texts(at)
+    assert "none of your options has a rating" in shown
+    assert [link.label for link in at.get("page_link") if "interview" in link.label] == ["Log an interview"]
+    first = decide(ws).ask_next[0]  # the first questions to ask
+    assert f"1. {first.label} for {first.option_name}" in shown and first.questions[0] in shown
+    assert len(at.get("download_button")) == 1
+    assert not at.get("vega_lite_chart")
+
+
+def test_with_no_options_the_page_says_to_add_some(db):
+    url, engine_ = db
+    token = storage.create_workspace(engine_)
+    at = open_app(url, token=token, page=DECISION)
+    assert not at.exception
+    assert "There is nothing to compare yet" in texts(at)
+    assert [link.label for link in at.get("page_link") if "Add" in link.label] == ["Add careers and employers"]
+
+
+def test_a_kind_with_one_option_asks_for_another(db):
+    url, engine_ = db
+    ws = demo_workspace()
+    ws = ws.model_copy(update={
+        "options": [o for o in ws.options if o.id in ("c1", "e1", "e2")],
+        "interviews": [
+            i.model_copy(update={
+                "options": [o for o in i.options if o in ("c1", "e1", "e2")],
+                "ratings": [r for r in i.ratings if r.option in ("c1", "e1", "e2")],
+            })
+            for i in ws.interviews
+        ],
+    })
+    at = decision_page(url, engine_, ws)
+    assert "Registered nurse is the only one of your careers so far" in at.info[0].value
+    assert by_key(at.segmented_control, "decision_section").value == "ask"  # not enough evidence: ask first
+    by_key(at.segmented_control, "decision_section").set_value("acceptability").run()
+    assert "Registered nurse is your only career so far" in texts(at)
+    assert [link.label for link in at.get("page_link") if "Add" in link.label] == ["Add another career"]
+    by_key(at.segmented_control, "decision_kind").set_value("employer").run()
+    assert not at.exception
+    assert "comes first among your employers in" in texts(at)
+
+
+# --- a weight across a stability bound changes the verdict ---------------------------------------------
+
+
+def test_moving_a_weight_across_its_stability_bound_changes_the_verdict(db):
+    url, engine_ = db
+    ws = with_leaning(demo_workspace(), "e2")  # Riverside Community Care: first by score, a close call
+    before = decide(ws)
+    flips = [r for r in before.sensitivity.ranges if r.below is not None and r.low > 0]
+    assert flips, "the workspace should have a weight whose bound lies inside 0-5"
+    bound = flips[0]
+    new_weight = math.ceil(bound.low) - 1  # the largest whole weight below the bound
+    after = decide(ws.model_copy(update={"weights": {**ws.weights, bound.dimension: new_weight}}))
+    assert after.verdict.code != before.verdict.code
+
+    token = storage.import_workspace(engine_, ws)
+    at = open_app(url, token=token, page=DECISION)
+    assert before.verdict.headline in texts(at)
+    by_key(at.segmented_control, "decision_section").set_value("sensitivity").run()
+    assert f"{before.sensitivity.top_name} is your top employer at your current weights" in texts(at)
+
+    at.switch_page(WEIGHTS)
+    at.run()
+    by_key(at.slider, f"weights_{bound.dimension}").set_value(new_weight).run()
+    assert not at.exception
+    at.switch_page(DECISION)
+    at.run()
+    assert not at.exception
+    shown = texts(at)
+    assert after.verdict.headline in shown and before.verdict.headline not in shown
+    assert after.verdict.code == engine.RECONSIDER and len(at.error) == 1
+    assert f"Consider {bound.below_name}" in at.error[0].value.replace("\\", "")
+    by_key(at.segmented_control, "decision_section").set_value("sensitivity").run()
+    assert f"{bound.below_name} is your top employer at your current weights" in texts(at)
+
+
+# --- caching and user text -------------------------------------------------------------------------
+
+
+def test_a_rerun_that_changed_nothing_does_not_decide_again(db, monkeypatch):
+    url, engine_ = db
+    calls = []
+    real = engine.decide
+
+    def counting(*args, **kwargs):
+        calls.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(decision_panel, "decide", counting)
+    at = decision_page(url, engine_, demo_workspace())
+    assert len(calls) == 1
+    at.run()
+    by_key(at.segmented_control, "decision_section").set_value("ranking").run()
+    assert len(calls) == 1
+    by_key(at.segmented_control, "decision_section").set_value("acceptability").run()
+    assert len(calls) == 1
+
+
+def test_user_text_is_shown_as_text(db):
+    url, engine_ = db
+    options = [Option(id="a", kind="career", name=HOSTILE, leaning=True), Option(id="b", kind="career", name="Plain")]
+    ratings = [Rating(option=o, dimension=d, score=s) for o, s in (("a", 4), ("b", 3)) for d in DIMENSION_KEYS[:5]]
+    ws = Workspace(
+        name=HOSTILE, weights=dict.fromkeys(DIMENSION_KEYS, 3), options=options,
+        interviews=[Interview(id="i", kind="interview", date=dt.date(2026, 10, 1), contact=Contact(name="X"),
+                              ratings=ratings)],
+    )
+    at = decision_page(url, engine_, ws)
+    for section in ("acceptability", "ranking", "sensitivity", "ask"):
+        by_key(at.segmented_control, "decision_section").set_value(section).run()
+        assert not at.exception
+        values = [e.value for e in [*at.markdown, *at.caption, *at.success, *at.warning, *at.info, *at.error]]
+        for value in values:
+            assert "<script>" not in value and "**bold**" not in value and "](javascript" not in value
+        for element in at.markdown:
+            assert element.proto.allow_html is False
+        assert any(r"\*\*bold\*\*" in value for value in values)

@@ -1,0 +1,166 @@
+"""The Decision page's cached results and drawing helpers (Streamlit; no decision logic of its own).
+
+Everything derived from a workspace is cached by (database, workspace id, revision, seed): any
+write bumps the revision, so nothing cached is ever stale, a counsellor sees a participant's
+latest write on the next rerun, and a rerun that changed nothing costs a few dictionary look-ups.
+The cached objects (the frozen `Decision`, the chart specs with their Arrow rows, the tables, the
+printable sheet) are shared by every session and never mutated, hence `cache_resource`: no copy
+on each hit. The decorated functions live here, imported once per process, rather than in the
+page script, which Streamlit compiles and runs again on every rerun.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+import pyarrow as pa
+import streamlit as st
+
+import ui
+from core import decision_charts as dc
+from core.decision import (
+    CLOSE_CALL,
+    CONFIRMED,
+    NOT_ENOUGH_EVIDENCE,
+    RECONSIDER,
+    Decision,
+    Gap,
+    Sensitivity,
+    ask_next,
+    decide,
+    sensitivity,
+)
+from core.questions_sheet import FILE_NAME, MIME, questions_sheet_html
+from core.robustness import DEFAULT_SEED, DRAWS
+
+SEED = DEFAULT_SEED
+DOWNLOAD_KEY = "decision_questions_download"
+
+BOX = {CONFIRMED: st.success, CLOSE_CALL: st.warning, RECONSIDER: st.error, NOT_ENOUGH_EVIDENCE: st.info}
+ICON = {
+    CONFIRMED: ":material/check_circle:",
+    CLOSE_CALL: ":material/balance:",
+    RECONSIDER: ":material/swap_horiz:",
+    NOT_ENOUGH_EVIDENCE: ":material/help:",
+}
+
+
+@dataclass(frozen=True)
+class KindParts:
+    """Sensitivity and Ask next for one kind (the verdict's kind comes with the Decision)."""
+
+    kind: str
+    sensitivity: Sensitivity | None
+    gaps: tuple[Gap, ...]
+
+
+@dataclass(frozen=True)
+class Panel:
+    reading: str
+    note: str
+    spec: dict[str, Any]  # the Vega-Lite spec, its rows as one named Arrow dataset
+    table: pd.DataFrame
+
+
+def _state(opened: ui.Opened) -> tuple[str, int, int, int]:
+    """What every cache here is keyed on."""
+    return ui.database_url(), opened.id, opened.ref.revision, SEED
+
+
+@st.cache_resource(max_entries=64, show_spinner=False)
+def _decision(url: str, workspace_id: int, revision: int, seed: int, _opened: ui.Opened) -> Decision:
+    return decide(_opened.workspace, seed=seed)
+
+
+def decision_of(opened: ui.Opened) -> Decision:
+    """The open workspace's Decision, computed once per revision (with a spinner if it takes a while)."""
+    with st.spinner(f"Trying {DRAWS:,} plausible versions of your situation…"):
+        return _decision(*_state(opened), opened)
+
+
+@st.cache_resource(max_entries=128, show_spinner=False)
+def _kind_parts(url: str, workspace_id: int, revision: int, seed: int, kind: str, _d: Decision) -> KindParts:
+    if kind == _d.kind:
+        return KindParts(kind, _d.sensitivity, _d.ask_next)
+    now = _d.standing
+    return KindParts(kind, sensitivity(now.evidence, kind), ask_next(now, _d.robustness, kind=kind))
+
+
+def kind_parts(opened: ui.Opened, decision: Decision, kind: str) -> KindParts:
+    return _kind_parts(*_state(opened), kind, decision)
+
+
+@st.cache_resource(max_entries=256, show_spinner=False)
+def _panel(
+    url: str, workspace_id: int, revision: int, seed: int, section: str, kind: str, large: bool,
+    _d: Decision, _parts: KindParts,
+) -> Panel:
+    if section == "acceptability":
+        built = dc.acceptability_view(_d.robustness, kind, large=large)
+    elif section == "ranking":
+        built = dc.ranking_kind_view(_d.standing, _d.robustness, kind, large=large)
+    elif section == "sensitivity":
+        assert _parts.sensitivity is not None
+        built = dc.tornado_view(_parts.sensitivity, large=large)
+    else:
+        raise ValueError(f"no chart for section {section!r}")
+    spec = dc.chart_spec(built.chart)
+    # The rows travel as one named dataset, converted to Arrow once, that every layer reads.
+    values = spec.pop("data")["values"]
+    spec["datasets"] = {"rows": pa.Table.from_pandas(pd.DataFrame(values), preserve_index=False)}
+    spec["data"] = {"name": "rows"}
+    return Panel(built.reading, built.note, spec, built.table)
+
+
+def chart_section(opened: ui.Opened, decision: Decision, parts: KindParts, section: str, *, as_table: bool) -> None:
+    """One chart section: its one-sentence reading, the chart (or the same numbers as a table), its key."""
+    large = ui.presentation_mode()
+    panel = _panel(*_state(opened), section, parts.kind, large, decision, parts)
+    st.markdown(f"**{ui.escape_md(panel.reading)}**")
+    if as_table:
+        st.dataframe(panel.table, hide_index=True, width="stretch", placeholder="")
+    else:
+        st.vega_lite_chart(panel.spec, width="stretch", alt=panel.reading)
+    st.caption(panel.note)
+
+
+@st.cache_resource(max_entries=64, show_spinner=False)
+def _sheet(url: str, workspace_id: int, revision: int, seed: int, kind: str, _parts: KindParts, _name: str,
+           _headline: str) -> bytes:
+    return questions_sheet_html(_parts.gaps, workspace_name=_name, headline=_headline).encode("utf-8")
+
+
+def ask_next_section(opened: ui.Opened, parts: KindParts, headline: str) -> None:
+    """The reading, the printable sheet, then each gap worth asking about with its questions."""
+    st.markdown(f"**{ui.escape_md(dc.ask_next_reading(parts.gaps, parts.kind))}**")
+    if parts.gaps:
+        sheet = _sheet(*_state(opened), parts.kind, parts, opened.workspace.name, headline)
+        st.download_button(
+            "Download the questions as a printable sheet", sheet, file_name=FILE_NAME, mime=MIME,
+            key=DOWNLOAD_KEY, on_click="ignore", icon=":material/print:",
+            help="The questions below, grouped by option, with room for the answers. Open it and print it.",
+        )
+    for n, gap in enumerate(parts.gaps, start=1):
+        with st.container(border=True, key=f"decision_gap_{n}"):
+            at = "at" if gap.kind == "employer" else "for"
+            st.markdown(f"**{n}. {ui.escape_md(gap.label)} {at} {ui.escape_md(gap.option_name)}**")
+            st.markdown(ui.escape_md(gap.reason))
+            st.markdown("\n".join(f"- {ui.escape_md(q)}" for q in gap.questions))
+
+
+def verdict_box(decision: Decision) -> None:
+    """The verdict in one sentence, in the colour of its kind of answer, with its detail."""
+    verdict = decision.verdict
+    with st.container(key="decision_verdict"):
+        BOX[verdict.code](
+            f"**{ui.escape_md(verdict.headline)}**  \n{ui.escape_md(verdict.detail)}", icon=ICON[verdict.code]
+        )
+    if verdict.deciding and verdict.code in (CONFIRMED, CLOSE_CALL) and verdict.rival_name:
+        labels = dc.join_names(list(verdict.deciding_labels))
+        if verdict.code == CONFIRMED:
+            why = f"{verdict.option_name} is ahead of {verdict.rival_name} mainly on {labels}."
+        else:
+            why = f"{verdict.rival_name} gains most on {verdict.option_name} on {labels}."
+        st.markdown(ui.escape_md(why))
