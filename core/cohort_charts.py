@@ -59,7 +59,7 @@ def weights_chart(needs: list[DimensionNeed], *, large: bool = False) -> alt.Cha
     data = needs_table(needs)
     order = list(data["Dimension"])
     chart = (
-        alt.Chart(data, title="How much the cohort cares about each dimension")
+        alt.Chart(data, title="How much the cohort cares")
         .mark_bar(color=COLOUR_WEIGHT)
         .encode(
             y=alt.Y("Dimension:N", sort=order, title=None, axis=alt.Axis(labelOverlap=False)),
@@ -67,7 +67,7 @@ def weights_chart(needs: list[DimensionNeed], *, large: bool = False) -> alt.Cha
                 "Mean weight (0–5):Q",
                 scale=alt.Scale(domain=[0, WEIGHT_MAX]),
                 axis=alt.Axis(values=list(range(WEIGHT_MAX + 1)), format="d"),
-                title="Mean weight (0 = irrelevant, 5 = essential)",
+                title="Mean weight (0–5)",
             ),
             tooltip=list(NEEDS_COLUMNS[:2]),
         )
@@ -81,7 +81,7 @@ def needs_chart(needs: list[DimensionNeed], *, large: bool = False) -> alt.Chart
     data = needs_table(needs)
     order = list(data.sort_values("Need to cover (0–100)", ascending=False, kind="stable")["Dimension"])
     chart = (
-        alt.Chart(data, title="What to cover next session: little evidence on what matters")
+        alt.Chart(data, title="What to cover next session")
         .mark_bar(color=COLOUR_NEED)
         .encode(
             y=alt.Y("Dimension:N", sort=order, title=None, axis=alt.Axis(labelOverlap=False)),
@@ -89,7 +89,7 @@ def needs_chart(needs: list[DimensionNeed], *, large: bool = False) -> alt.Chart
                 "Need to cover (0–100):Q",
                 scale=alt.Scale(domain=[0, 100]),
                 axis=alt.Axis(values=[0, 25, 50, 75, 100]),
-                title="Need to cover (0 = well covered, 100 = nothing known)",
+                title="Need to cover (0–100)",
             ),
             tooltip=list(NEEDS_COLUMNS),
         )

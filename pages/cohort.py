@@ -26,17 +26,8 @@ VERDICT_WORDS = {
     "reconsider": "Reconsider",
     "not_enough_evidence": "Not enough evidence yet",
 }
-COLUMNS = (  # title, relative width
-    ("Participant", 1.8),
-    ("Options", 1.0),
-    ("Interviews", 1.2),
-    ("Top option", 1.8),
-    ("Score", 0.8),
-    ("Coverage", 1.1),
-    ("Leaning", 1.8),
-    ("Verdict", 1.4),
-    ("", 1.2),
-)
+# Five grouped columns rather than nine narrow ones: readable when screen-shared in large text.
+COLUMNS = (("Participant", 2.0), ("Top option", 2.4), ("Leaning", 2.0), ("Verdict", 1.6), ("", 1.3))
 
 workshop_id = ui.counsellor_workshop_id()
 workshop = storage.get_workshop(ui.engine(), workshop_id) if workshop_id is not None else None
@@ -46,7 +37,6 @@ if workshop is None:
 
 st.title(f"Cohort: {ui.escape_md(workshop.name)}")
 code = workshops.spoken_join_code(workshop.join_code)
-st.markdown(f"Participants join on the **Workshop** page with the code **{code}**.")
 ui.show_flash()
 url = ui.database_url()
 large = ui.presentation_mode()
@@ -58,18 +48,16 @@ def _summary(url: str, workspace_id: int, revision: int, display_name: str) -> w
     return workshops.participant_summary(display_name, storage.load_workspace(ui.engine(), workspace_id))
 
 
-def _score(value: float | None) -> str:
-    return "—" if value is None or math.isnan(value) else f"{value:.0f}"
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
 
 
-def _coverage(value: float | None) -> str:
-    if value is None or math.isnan(value):
-        return "—"
-    return f"{100 * value:.0f}%" + (" (thin)" if value < THIN_COVERAGE else "")
-
-
-def _cell(column, text: str) -> None:  # type: ignore[no-untyped-def]
-    column.markdown(ui.escape_md(text) if text else "—")
+def _top(row) -> tuple[str, str]:  # type: ignore[no-untyped-def]
+    """The top option's name, and its score with coverage ("thin" below the scoring threshold)."""
+    if not row.top_option or row.top_score is None or math.isnan(row.top_score):
+        return "", "no score yet"
+    thin = " — thin evidence" if row.top_coverage < THIN_COVERAGE else ""
+    return row.top_option, f"score {row.top_score:.0f} · coverage {100 * row.top_coverage:.0f}%{thin}"
 
 
 def _choose(workspace_id: int) -> None:
@@ -77,30 +65,29 @@ def _choose(workspace_id: int) -> None:
 
 
 def _table(sharing: list[storage.Member], summaries: list[workshops.ParticipantSummary]) -> None:
-    header = st.columns([w for _, w in COLUMNS], vertical_alignment="bottom")
+    widths = [w for _, w in COLUMNS]
+    header = st.columns(widths, vertical_alignment="bottom")
     for column, (title, _) in zip(header, COLUMNS, strict=True):
         if title:
             column.markdown(f"**{title}**")
     for member, summary in zip(sharing, summaries, strict=True):
         row = summary.row
-        cells = st.columns([w for _, w in COLUMNS], vertical_alignment="center")
-        _cell(cells[0], row.participant)
-        _cell(cells[1], str(row.options))
-        _cell(cells[2], str(row.interviews))
-        _cell(cells[3], row.top_option)
-        _cell(cells[4], _score(row.top_score))
-        _cell(cells[5], _coverage(row.top_coverage))
-        _cell(cells[6], row.leaning)
-        _cell(cells[7], VERDICT_WORDS.get(row.verdict, ""))
-        if not ui.presenting_pages():  # no page to present yet
-            continue
-        cells[8].button(
-            "Present",
-            key=f"cohort_present_{member.workspace_id}",
-            help="Show this participant's comparison read-only, in presentation mode.",
-            on_click=_choose,
-            args=(member.workspace_id,),
-        )
+        cells = st.columns(widths, vertical_alignment="center")
+        cells[0].markdown(ui.escape_md(row.participant))
+        cells[0].caption(f"{_plural(row.options, 'option')} · {_plural(row.interviews, 'interview')}")
+        top_option, top_numbers = _top(row)
+        cells[1].markdown(ui.escape_md(top_option) or "—")
+        cells[1].caption(top_numbers)
+        cells[2].markdown(ui.escape_md(row.leaning) or "—")
+        cells[3].markdown(VERDICT_WORDS.get(row.verdict, "—"))
+        if ui.presenting_pages():  # a page to present on
+            cells[4].button(
+                "Present",
+                key=f"cohort_present_{member.workspace_id}",
+                help="Show this participant's comparison read-only, in presentation mode.",
+                on_click=_choose,
+                args=(member.workspace_id,),
+            )
 
 
 @st.fragment(run_every=REFRESH_SECONDS)
@@ -114,8 +101,10 @@ def live() -> None:
     quiet = [m for m in members if not m.shared]
     summaries = [_summary(url, m.workspace_id, m.revision, m.display_name) for m in sharing]  # type: ignore[arg-type]
 
-    top = st.columns([1.2, 1, 1, 2.5], vertical_alignment="bottom")
-    top[0].metric("Join code", code)
+    top = st.columns([1.6, 1, 1.4, 2.2], vertical_alignment="bottom")
+    top[0].metric(
+        "Join code", code, help="Participants open the Workshop page, choose Join a workshop and type this code."
+    )
     top[1].metric("Joined", len(members))
     top[2].metric("Sharing with you", len(sharing))
     with top[3]:
@@ -157,14 +146,15 @@ def live() -> None:
         if shown == "Table":
             st.dataframe(cohort_charts.needs_table(needs), hide_index=True, width="stretch")
         else:
-            left, right = st.columns(2)
+            # Side by side on a laptop; one under the other in presentation mode, where labels are large.
+            left, right = (st.container(), st.container()) if large else st.columns(2)
             left.altair_chart(cohort_charts.weights_chart(needs, large=large), width="stretch")
             right.altair_chart(cohort_charts.needs_chart(needs, large=large), width="stretch")
         st.caption(
-            "Left: the mean weight each dimension gets (0 = irrelevant, 5 = essential). Right: how little "
-            "evidence the cohort has on each dimension — the share of options nobody has rated on it yet, "
-            "weighted by how much it matters to each participant, every participant counting once. "
-            "The longest bars are the questions to work on next session."
+            "How much the cohort cares: the mean weight each dimension gets (0 = irrelevant, 5 = essential). "
+            "What to cover next session: how little evidence the cohort has on each dimension — the share of "
+            "options nobody has rated on it yet, weighted by how much it matters to each participant, every "
+            "participant counting once. The longest bars are the questions to work on next session."
         )
 
 

@@ -7,6 +7,7 @@ it never goes back to the browser, into the URL, the database (only its hash) or
 from __future__ import annotations
 
 import time
+from dataclasses import asdict
 
 import streamlit as st
 
@@ -14,7 +15,8 @@ import ui
 from core import storage, workshops
 from core.workshops import DISPLAY_NAME_MAX, PASSCODE_MAX, PASSCODE_MIN, WORKSHOP_NAME_MAX, SignInGuard
 
-GUARD_KEY = "workshop_sign_in_guard"  # plain key: this session's wrong passcodes and lock
+# Plain key holding a plain dict (not the dataclass: a session may outlive a reload of its module).
+GUARD_KEY = "workshop_sign_in_guard"  # this session's wrong passcodes and lock
 TASKS = {"join": "Join a workshop", "run": "Run a workshop", "sign_in": "Counsellor sign-in"}
 JOIN_PARAM = "join"  # /workshop?join=K7M4QX fills in the code
 
@@ -157,20 +159,20 @@ def _sign_in() -> None:
     code = st.session_state.get("workshop_sign_in_code", "")
     passcode = st.session_state.get("workshop_sign_in_passcode", "")
     st.session_state["workshop_sign_in_passcode"] = ""
-    guard: SignInGuard = st.session_state.get(GUARD_KEY, SignInGuard())
+    guard = SignInGuard(**st.session_state.get(GUARD_KEY, {}))
     now = workshops.clock()
     if guard.is_locked(now):  # not even a right passcode gets in during a lock
         ui.flash(workshops.lock_message(guard.seconds_locked(now)), "error")
         return
     found = storage.workshop_for_sign_in(engine, code)
     if workshops.check_passcode(passcode, found[1] if found else None):
-        st.session_state[GUARD_KEY] = guard.after_success()
+        st.session_state[GUARD_KEY] = asdict(guard.after_success())
         ui.sign_in_counsellor(found[0].id)  # type: ignore[index]
         st.session_state["workshop_go_cohort"] = True
         st.session_state["workshop_task"] = None
         return
     guard = guard.after_failure(now)
-    st.session_state[GUARD_KEY] = guard
+    st.session_state[GUARD_KEY] = asdict(guard)
     time.sleep(guard.delay())  # each wrong try in a row answers a little later
     if guard.is_locked(now):
         ui.flash(workshops.lock_message(guard.seconds_locked(now)), "error")
