@@ -5,11 +5,25 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from streamlit.testing.v1 import AppTest
+from streamlit.runtime.pages_manager import PagesManager
+from streamlit.testing.v1 import AppTest, app_test
 
 from core import storage
 
 ROOT = Path(__file__).resolve().parents[2]
+
+
+class _ThroughTheRouter(PagesManager):
+    """AppTest forgets before every run that app.py calls st.navigation, so with a `pages/` folder
+    beside app.py it would run a switched-to page alone, without the router. The real server
+    forgets only once per process (see ui.ensure_router): run every test page through app.py."""
+
+    def __init__(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        PagesManager.uses_pages_directory = False
+
+
+app_test.PagesManager = _ThroughTheRouter  # type: ignore[misc]
 
 
 def open_app(database_url: str, *, token: str | None = None, page: str | None = None) -> AppTest:
