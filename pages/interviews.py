@@ -8,7 +8,7 @@ import streamlit as st
 
 import ui
 from core import storage
-from core.dimensions import DIMENSIONS, SCORE_MAX, SCORE_MIN
+from core.dimensions import DIMENSIONS, SCORE_MAX, SCORE_MIN, Dimension
 
 st.title("Interviews & ratings")
 opened = ui.require_workspace()
@@ -153,18 +153,58 @@ st.caption(
 )
 
 
+def _scale_and_questions(dimension: Dimension) -> str:
+    """The popover's text as one Markdown block: one element per row instead of seven."""
+    scale = "  \n".join(f"**{n}** — {text}" for n, text in dimension.scale.items())
+    return scale + "\n\n**Ask:**\n\n" + "\n".join(f"- {question}" for question in dimension.questions)
+
+
+# Each row's 1-5 control is a fragment: a click saves and redraws that control alone, not the whole
+# page, which keeps a room of participants rating at once quick (bench/load.py). A first rating or
+# a cleared one also changes the count and whether a note can be typed, so it reruns the page.
+# Notes stay outside fragments: Streamlit drops a fragment's last edit when the user switches page
+# straight from the field.
+SCORES = list(range(SCORE_MIN, SCORE_MAX + 1))
+
+
 def _save_rating(interview_id: int, option_id: int, dimension: str) -> None:
     key = f"rate_{interview_id}_{option_id}_{dimension}"
     score = st.session_state.get(key + "_score")
     note = st.session_state.get(key + "_note", "") if score is not None else ""
-    ui.attempt(lambda: storage.set_rating(engine, opened.id, interview_id, option_id, dimension, score, note))
+    before = st.session_state.get(key + "_saved")
+    saved = ui.attempt(
+        lambda: storage.set_rating(engine, opened.id, interview_id, option_id, dimension, score, note) or True
+    )
+    if not saved:  # refused: show what the database holds
+        entry = next(i for i in storage.load_workspace(engine, opened.id).interviews if int(i.id) == interview_id)
+        rating = next((r for r in entry.ratings if int(r.option) == option_id and r.dimension == dimension), None)
+        st.session_state[key + "_score"] = rating.score if rating else None
+        return
+    st.session_state[key + "_saved"] = score
+    if (before is None) != (score is None):
+        st.rerun()  # from a callback: the whole page, for the count and the note field
 
 
-SCORES = list(range(SCORE_MIN, SCORE_MAX + 1))
+@st.fragment
+def _score_control(interview_id: int, option_id: int, dimension: Dimension, editing: bool) -> None:
+    ui.show_flash()
+    st.segmented_control(
+        f"{dimension.label} rating",
+        SCORES,
+        key=f"rate_{interview_id}_{option_id}_{dimension.key}_score",
+        label_visibility="collapsed",
+        on_change=_save_rating,
+        args=(interview_id, option_id, dimension.key),
+        disabled=not editing,
+        help=" · ".join(f"{n} = {text}" for n, text in dimension.scale.items()),
+    )
+
+
 for dimension in DIMENSIONS:
     key = f"rate_{selected_id}_{rated_option}_{dimension.key}"
     rating = existing.get(dimension.key)
     st.session_state[key + "_score"] = rating.score if rating else None
+    st.session_state[key + "_saved"] = rating.score if rating else None
     st.session_state[key + "_note"] = rating.note if rating else ""
     with st.container(border=True, key=key):
         left, right = st.columns([2, 3], vertical_alignment="center")
@@ -172,22 +212,9 @@ for dimension in DIMENSIONS:
             st.markdown(f"**{dimension.label}**")
             st.caption(dimension.description)
             with st.popover("Scale & questions", width="content"):
-                for n, text in dimension.scale.items():
-                    st.markdown(f"**{n}** — {text}")
-                st.markdown("**Ask:**")
-                for question in dimension.questions:
-                    st.markdown(f"- {question}")
+                st.markdown(_scale_and_questions(dimension))
         with right:
-            st.segmented_control(
-                f"{dimension.label} rating",
-                SCORES,
-                key=key + "_score",
-                label_visibility="collapsed",
-                on_change=_save_rating,
-                args=(selected_id, rated_option, dimension.key),
-                disabled=not editing_allowed,
-                help=" · ".join(f"{n} = {text}" for n, text in dimension.scale.items()),
-            )
+            _score_control(selected_id, rated_option, dimension, editing_allowed)
             st.text_input(
                 f"{dimension.label} note",
                 key=key + "_note",
