@@ -8,9 +8,9 @@ the truth; `st.session_state` only remembers which workspace this browser tab ha
 from __future__ import annotations
 
 import secrets
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -36,13 +36,7 @@ def _engine_for(url: str) -> Engine:
 
 def engine() -> Engine:
     """The process-wide engine (shared by every session; never mutated)."""
-    ensure_router()
     return _engine_for(database_url())
-
-
-@lru_cache(maxsize=64)
-def _resolved(path: str) -> Path:
-    return Path(path).resolve()
 
 
 def ensure_router() -> None:
@@ -53,14 +47,26 @@ def ensure_router() -> None:
     reconnects on, a page's own URL (/interviews?w=...) runs that page alone, without the router
     (no token from the URL, no database banner). Such a run registers app.py itself as a page:
     leave that mode and run the same page again, now through the router.
+
+    Called at the top of a page (require_workspace, show_flash), never from a callback: callbacks
+    run before any script.
     """
     ctx = get_script_run_ctx()
-    if ctx is None:
+    if ctx is None or _run_by(Path(ctx.pages_manager.main_script_path)):
         return
-    main = _resolved(ctx.pages_manager.main_script_path)
-    if any(_resolved(info.get("script_path") or "") == main for info in ctx.pages_manager.get_pages().values()):
-        PagesManager.uses_pages_directory = False
-        st.rerun()
+    PagesManager.uses_pages_directory = False  # the next run starts at app.py
+    st.rerun()
+
+
+def _run_by(script: Path) -> bool:
+    """Whether `script` (app.py) is on the call stack, i.e. this page was started by the router."""
+    name = str(script.resolve())
+    frame = sys._getframe(1)
+    while frame is not None:
+        if frame.f_code.co_filename == name:
+            return True
+        frame = frame.f_back
+    return False
 
 
 def database_url() -> str:
