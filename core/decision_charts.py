@@ -44,7 +44,7 @@ from core.charts import (
     option_label,
 )
 from core.decision import Gap, Sensitivity, WeightRange
-from core.dimensions import BY_KEY, DIMENSION_KEYS, WEIGHT_MAX, WEIGHT_MIN
+from core.dimensions import DIMENSION_KEYS, WEIGHT_MAX, WEIGHT_MIN
 from core.robustness import DRAWS, INTERVAL_PERCENTILES, Robustness
 from core.scoring import THIN_COVERAGE, Standing
 
@@ -509,8 +509,8 @@ def tornado_chart(frame: pd.DataFrame, kind: str, *, large: bool = False) -> alt
     has_lines = bool((frame["text"] != "").any())
     step = (62 if large else 46) if has_lines else _row_step(large)
     bar = 18 if large else 13
-    statuses = [s for s in dict.fromkeys(frame.loc[frame["part"] != "marker", "status"])]
     first_status = frame.loc[frame["part"] == "first", "status"].iloc[0]
+    statuses = [first_status, *(s for s in dict.fromkeys(frame.loc[frame["part"] == "other", "status"]))]
     colours = [KIND_COLOUR[kind] if s == first_status else OTHER_FIRST_COLOUR for s in statuses]
     x_scale = alt.Scale(domain=[WEIGHT_MIN, WEIGHT_MAX], nice=False)
     # With a line of text under a bar, the bar (and its label) sits in the upper part of its row, the text below.
@@ -528,7 +528,8 @@ def tornado_chart(frame: pd.DataFrame, kind: str, *, large: bool = False) -> alt
         x=alt.X("start:Q", title=f"Weight ({WEIGHT_MIN}–{WEIGHT_MAX})", scale=x_scale,
                 axis=alt.Axis(values=list(range(WEIGHT_MIN, WEIGHT_MAX + 1)), format="d")),
         x2="end:Q",
-        color=alt.Color("status:N", title="", sort=statuses, scale=alt.Scale(domain=statuses, range=colours)),
+        color=alt.Color("status:N", title="", sort=statuses, scale=alt.Scale(domain=statuses, range=colours),
+                        legend=alt.Legend(columns=1)),
         tooltip=tooltip,
     ).transform_filter("datum.part != 'marker'")
     marker = base.mark_tick(color=OUTLINE, thickness=3, size=bar + 8, yOffset=shift).encode(
@@ -538,7 +539,8 @@ def tornado_chart(frame: pd.DataFrame, kind: str, *, large: bool = False) -> alt
     layers = [segments, marker]
     if has_lines:
         layers.append(
-            base.mark_text(align="left", baseline="middle", dy=round(step * 0.25),
+            # On a narrow screen the line ends in an ellipsis at the chart's edge (the table has it whole).
+            base.mark_text(align="left", baseline="middle", dy=round(step * 0.25), limit=alt.ExprRef("width"),
                            fontSize=_text_size(large) - 1, color="#333333").encode(
                 x=alt.value(0), text="text:N",
             ).transform_filter("datum.part == 'marker' && datum.text != ''")
@@ -599,8 +601,3 @@ def ask_next_table(gaps: Sequence[Gap]) -> pd.DataFrame:
         }
     )
 
-
-def scale_words(dimension: str) -> str:
-    """What a 1, 3 and 5 mean on a dimension, in one line (to rate the answer afterwards)."""
-    scale = BY_KEY[dimension].scale
-    return " · ".join(f"{k} = {scale[k]}" for k in sorted(scale))

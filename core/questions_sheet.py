@@ -86,8 +86,8 @@ def questions_sheet_html(
             for question in gap.questions:
                 parts.append(f"<li>{_e(question)}</li>" + '<div class="answer"></div>' * answer_lines)
             parts.append("</ul>")
-            scale_text = "; ".join(f"{k} = {_e(scale[k])}" for k in sorted(scale))
-            parts.append(f'<p class="scale">Rate it afterwards (1–5): {scale_text}</p>')
+            scale_text = "<br>".join(f"{k} = {_e(scale[k])}" for k in sorted(scale))
+            parts.append(f'<p class="scale">Rate it afterwards, from 1 to 5:<br>{scale_text}</p>')
             parts.append("</div>")
     parts.append("</body></html>")
     return "\n".join(parts)
