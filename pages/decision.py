@@ -69,20 +69,21 @@ with st.expander("How we decide"):
 # --- which kind, which section -------------------------------------------------------------------
 kinds = [k for k in ("career", "employer") if (ev.kinds == k).any()]
 kind = decision.kind or kinds[0]
-top = st.columns([1.6, 3.4, 1.2], vertical_alignment="bottom")
+# The sections get a row of their own, where the control can wrap on a narrow screen or in large text.
+section_at, (kind_at, table_at) = st.container(), st.columns([3, 1.2], vertical_alignment="bottom")
 if len(kinds) > 1:
     if st.session_state.get(KIND_KEY, kind) not in kinds:
         st.session_state[KIND_KEY] = kind
-    kind = top[0].segmented_control(
+    kind = kind_at.segmented_control(
         "Show", kinds, format_func=lambda k: charts.KIND_PLURAL[k].capitalize(), key=KIND_KEY,
         default=decision.kind, required=True, persist_state="page",
         help="The verdict is about your leaning's kind; see how the other kind's options stand too.",
     )
-section = top[1].segmented_control(
+section = section_at.segmented_control(
     "Section", list(dc.SECTIONS), format_func=dc.SECTIONS.get, key=SECTION_KEY, required=True,
     default="ask" if verdict.code == NOT_ENOUGH_EVIDENCE else "acceptability", persist_state="session",
 )
-as_table = section != "ask" and top[2].toggle(
+as_table = section != "ask" and table_at.toggle(
     "As a table", key=TABLE_KEY, persist_state="session", help="The same numbers as the chart, in a table."
 )
 if kind != decision.kind:
