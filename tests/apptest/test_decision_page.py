@@ -294,3 +294,38 @@ def test_user_text_is_shown_as_text(db):
         for element in at.markdown:
             assert element.proto.allow_html is False
         assert any(r"\*\*bold\*\*" in value for value in values)
+
+
+# --- a counsellor's read-only view ------------------------------------------------------------------
+
+
+def test_a_counsellors_read_only_view_shows_the_decision_without_editing_links(db):
+    import ui
+    from core import workshops
+
+    url, engine_ = db
+    passcode_hash = workshops.hash_passcode("river-otter-42")
+    workshop = storage.create_workshop(engine_, name="Tuesday group", passcode_hash=passcode_hash)
+    token = storage.create_workspace_in_workshop(engine_, workshop.join_code, "Ana")
+    workspace_id = storage.find_workspace(engine_, token).id
+    storage.import_workspace(engine_, with_leaning(demo_workspace(), None), replace_id=workspace_id)
+    storage.set_sharing(engine_, workspace_id, True)
+
+    at = AppTest.from_file(str(app_test_module.Path(__file__).resolve().parents[2] / "app.py"), default_timeout=60)
+    at.secrets["connections"] = {"tenfold": {"url": url}}
+    at.session_state[ui.COUNSELLOR_KEY] = workshop.id
+    at.session_state[ui.VIEWS_KEY] = {"a-view-id": workspace_id}
+    at.query_params[ui.VIEW_PARAM] = "a-view-id"
+    at.run()
+    at.switch_page(DECISION)
+    at.run()
+    assert not at.exception, at.exception
+    shown = texts(at)
+    assert "Read-only view of Ana" in shown
+    assert "The evidence favours Registered nurse among your careers" in shown
+    assert "You have not set a current leaning yet" in shown
+    editing = ("Set your current leaning", "Add another career")
+    assert not [link for link in at.get("page_link") if link.label in editing]
+    assert token not in shown
+    by_key(at.segmented_control, "decision_section").set_value("ask").run()
+    assert not at.exception and len(at.get("download_button")) == 1
