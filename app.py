@@ -22,6 +22,7 @@ pages = {
     "workshop": st.Page(PAGES_DIR / "workshop.py", title="Workshop", icon=":material/school:"),
     # Counsellor pages: in the menu only after the workshop's passcode (ui.navigation_pages).
     "cohort": st.Page(PAGES_DIR / "cohort.py", title="Cohort", icon=":material/groups:"),
+    "transfer": st.Page(PAGES_DIR / "transfer.py", title="Export & import", icon=":material/swap_vert:"),
 }
 ui.register_pages(pages)
 

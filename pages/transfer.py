@@ -1,0 +1,286 @@
+"""Export & import: take the decision home, and bring a workspace file back in.
+
+Thin: core builds every file — the decision summary CSV (`core.cli.summary_bytes`, the very
+function `tenfold summary` prints with), the workspace file (`core.workspace_file`), chart
+images (`core.images`) and the one-page report (`core.report`) — and `storage.import_workspace`
+writes an import in one transaction. Files are cached per workspace revision (any write bumps
+it). Chart images and the report cost time to draw, so they are drawn only when their download
+button is clicked (a deferred download), never on an ordinary rerun.
+
+An upload is treated as hostile: its size is checked before it is read, it is validated in full
+before anything is written, and every problem is shown in plain words.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+import streamlit as st
+
+import ui
+from core import storage
+from core.cli import summary_bytes
+from core.images import FORMATS, MIME
+from core.models import Workspace
+from core.report import chart_choices, chart_file, decision_report, file_name
+from core.robustness import DEFAULT_SEED, DRAWS
+from core.workspace_file import (
+    MAX_FILE_BYTES,
+    WorkspaceFileError,
+    contents_summary,
+    dump_workspace,
+    parse_workspace,
+    renumber_ids,
+    size_problem,
+)
+
+MODE_KEY = "transfer_mode"
+UPLOAD_KEY = "transfer_upload"
+CONFIRM_KEY = "transfer_replace_confirm"
+IMPORTED_KEY = "transfer_imported"  # {"file_id", "token", "previous"} after an import, for the message
+MODES = {"export": "Export: take it with you", "import": "Import a workspace file"}
+FORMAT_LABELS = {"png": "PNG (picture)", "svg": "SVG (sharp at any size)"}
+
+st.title("Export & import")
+ui.show_flash()
+url = ui.database_url()
+engine = ui.engine()
+
+
+# Cached per (database, workspace, revision): never stale. Bytes are immutable, so the cache hands
+# out the same object to every session (cache_resource: no copy per hit).
+@st.cache_resource(max_entries=64, show_spinner=False)
+def _workspace_file(url: str, workspace_id: int, revision: int, _ws: Workspace) -> bytes:
+    return dump_workspace(renumber_ids(_ws))
+
+
+@st.cache_resource(max_entries=64, show_spinner=False)
+def _summary(url: str, workspace_id: int, revision: int, seed: int, _file: bytes) -> bytes:
+    # Made from the exported file itself, by the function `tenfold summary` prints with:
+    # `tenfold summary <that file> --seed <seed>` gives these same bytes.
+    return summary_bytes(parse_workspace(_file), seed=seed)
+
+
+@st.cache_resource(max_entries=64, show_spinner=False)
+def _chart_choices(url: str, workspace_id: int, revision: int, seed: int, _ws: Workspace) -> dict[str, str]:
+    return chart_choices(_ws, seed=seed)
+
+
+@st.cache_resource(max_entries=128, show_spinner=False)
+def _chart(url: str, workspace_id: int, revision: int, seed: int, chart: str, fmt: str, _ws: Workspace) -> bytes:
+    return chart_file(_ws, chart, fmt, seed=seed)  # type: ignore[arg-type]
+
+
+@st.cache_resource(max_entries=32, show_spinner=False)
+def _report(url: str, workspace_id: int, revision: int, seed: int, day: dt.date, _ws: Workspace) -> bytes:
+    return decision_report(_ws, seed=seed, made_on=day).encode("utf-8")
+
+
+def _private_link(token: str) -> str:
+    """The app's address (not this page's) with the workspace's token, as Start shows it."""
+    here = (st.context.url or "").split("?")[0]
+    this_page = "/" + ui.page("transfer").url_path
+    base = here.removesuffix(this_page) if here.endswith(this_page) else here.rstrip("/")
+    return f"{base}/?{ui.TOKEN_PARAM}={token}"
+
+
+# --- export ---------------------------------------------------------------------------------------
+
+
+def _export() -> None:
+    opened = ui.require_workspace()
+    ws = opened.workspace
+    state = (url, opened.id, opened.ref.revision)
+    today = dt.date.today()
+    workspace_file = _workspace_file(*state, ws)
+
+    top = st.columns(2)
+    bottom = st.columns(2)
+    with top[0], st.container(border=True, height="stretch"):
+        st.markdown("#### Decision summary (CSV)")
+        st.markdown(
+            "One row per career and employer: rank, score, coverage, the chance of coming first, your "
+            "leaning and its verdict, and the mean rating on each dimension. Opens in any spreadsheet."
+        )
+        st.download_button(
+            "Download the decision summary (CSV)", _summary(*state, DEFAULT_SEED, workspace_file),
+            file_name=file_name(ws.name, "summary", "csv", today), mime="text/csv", key="transfer_csv",
+            icon=":material/table:", on_click="ignore",
+        )
+        st.caption(
+            f"The chances come from {DRAWS:,} simulated variations with seed {DEFAULT_SEED}: the command "
+            f"`tenfold summary <workspace file> --seed {DEFAULT_SEED}` prints this same file. Saved as UTF-8 "
+            "with a byte-order mark, so accents and other scripts open correctly in Excel; a cell that "
+            "begins with = + - or @ starts with an apostrophe, so it is never run as a formula."
+        )
+
+    with top[1], st.container(border=True, height="stretch"):
+        st.markdown("#### Workspace file (JSON)")
+        st.markdown(
+            "Everything in this workspace: options, interviews, ratings, notes and weights. Keep it as a "
+            "backup, or import it here or into another Tenfold installation."
+        )
+        st.download_button(
+            "Download the workspace file", workspace_file,
+            file_name=file_name(ws.name, "workspace", "json", today), mime="application/json",
+            key="transfer_workspace_file", icon=":material/save:", on_click="ignore",
+        )
+
+    with bottom[0], st.container(border=True, height="stretch"):
+        st.markdown("#### Charts as images")
+        choices = _chart_choices(*state, DEFAULT_SEED, ws)
+        if not choices:
+            st.info("There is nothing to draw yet: rate an option after an interview first.")
+        else:
+            st.markdown(
+                "The Compare and Decision charts as files to paste into a document or a slide: "
+                "6½ inches wide, with a title and a one-line reading."
+            )
+            chart = st.selectbox("Chart", list(choices), format_func=choices.get, key="transfer_chart")
+            fmt = st.segmented_control(
+                "Format", list(FORMATS), format_func=FORMAT_LABELS.get, key="transfer_chart_format",
+                default="png", required=True,
+            )
+            st.download_button(
+                f"Download the chart ({fmt.upper()})", lambda: _chart(*state, DEFAULT_SEED, chart, fmt, ws),
+                file_name=file_name(ws.name, chart.replace("_", "-"), fmt, today), mime=MIME[fmt],
+                key="transfer_chart_download", icon=":material/image:", on_click="ignore",
+            )
+            st.caption("Drawn on the server when you click; the first time takes a second.")
+
+    with bottom[1], st.container(border=True, height="stretch"):
+        st.markdown("#### One-page decision report")
+        st.markdown(
+            "The verdict on your leaning, the ranking, the ratings of the options it weighs, the notes behind "
+            "the top options and the questions to ask next, with your workspace's name and today's date. "
+            "It opens in your browser; to keep it as a PDF, print it and choose **Save as PDF** (it fits one "
+            "A4 page)."
+        )
+        st.download_button(
+            "Download the report (HTML)", lambda: _report(*state, DEFAULT_SEED, today, ws),
+            file_name=file_name(ws.name, "report", "html", today), mime="text/html",
+            key="transfer_report", icon=":material/description:", on_click="ignore",
+        )
+
+
+# --- import ---------------------------------------------------------------------------------------
+
+
+def _import_new(workspace: Workspace, file_id: str) -> None:
+    token = ui.attempt(lambda: storage.import_workspace(engine, workspace))
+    if token is None:
+        return
+    previous = st.session_state.get(ui.TOKEN_KEY)
+    ui.open_workspace(token)
+    st.session_state[IMPORTED_KEY] = {"file_id": file_id, "token": token, "previous": previous}
+
+
+def _replace(workspace: Workspace, file_id: str, workspace_id: int) -> None:
+    st.session_state[CONFIRM_KEY] = False
+    done = ui.attempt(lambda: storage.import_workspace(engine, workspace, replace_id=workspace_id) or True)
+    if done:
+        st.session_state[IMPORTED_KEY] = {"file_id": file_id, "token": None, "previous": None}
+
+
+def _show_problems(problems: list[str]) -> None:
+    count = len(problems)
+    lines = "\n".join(f"- {ui.escape_md(problem)}" for problem in problems)
+    st.error(
+        f"**This file cannot be imported** ({count} problem{'s' if count != 1 else ''}). Nothing was "
+        f"changed.\n\n{lines}",
+        icon=":material/error:",
+    )
+
+
+def _show_imported(imported: dict[str, str | None]) -> None:
+    if imported["token"] is None:
+        st.success("Imported: your workspace was replaced by the file's contents. Its private link is unchanged.")
+        return
+    st.success("Imported as a new workspace, and opened. This is its **private link**: keep it somewhere safe.")
+    st.code(_private_link(str(imported["token"])), language=None)
+    if imported["previous"]:
+        st.markdown("The workspace you had open before is unchanged; its private link is:")
+        st.code(_private_link(str(imported["previous"])), language=None)
+    st.page_link(ui.page("decision"), label="See its verdict on Decision", icon=":material/arrow_forward:")
+
+
+def _import() -> None:
+    if ui.presentation_mode():
+        st.info("Importing is switched off in presentation mode, so nothing can change while you share your screen.")
+        return
+    st.markdown(
+        "Bring in a workspace file (`.json`) saved from Tenfold: last week's backup, or one from another "
+        "installation. It is checked in full before anything is saved."
+    )
+    upload = st.file_uploader(
+        "Workspace file", type=["json"], key=UPLOAD_KEY,
+        help=f"A tenfold.workspace/1 file of at most {MAX_FILE_BYTES:,} bytes.",
+    )
+    if upload is None:
+        return
+    problem = size_problem(upload.size)  # before a single byte is read
+    if problem:
+        _show_problems([problem])
+        return
+    try:
+        workspace = parse_workspace(upload.getvalue())
+    except WorkspaceFileError as error:
+        _show_problems(error.problems)
+        return
+
+    imported = st.session_state.get(IMPORTED_KEY)
+    if imported and imported.get("file_id") == upload.file_id:
+        _show_imported(imported)
+        return
+
+    title = f"“{ui.escape_md(workspace.name)}”" if workspace.name else "an unnamed workspace"
+    st.success(f"This file is fine. It holds {title}: {contents_summary(workspace)}.", icon=":material/check:")
+    if workspace.options:
+        st.dataframe(
+            pd.DataFrame(
+                {
+                    "Option": [o.name for o in workspace.options],
+                    "Kind": [o.kind for o in workspace.options],
+                    "Current leaning": ["yes" if o.leaning else "" for o in workspace.options],
+                }
+            ),
+            hide_index=True, width="stretch", height=min(36 * (len(workspace.options) + 1), 260),
+        )
+
+    new, replace = st.columns(2)
+    with new, st.container(border=True):
+        st.markdown("**Import as a new workspace**")
+        st.caption("A separate workspace with its own private link; the one you have open stays as it is.")
+        st.button(
+            "Import as a new workspace", key="transfer_import_new", type="primary",
+            on_click=_import_new, args=(workspace, upload.file_id),
+        )
+    token = st.session_state.get(ui.TOKEN_KEY)
+    ref = storage.find_workspace(engine, token) if token else None
+    with replace, st.container(border=True):
+        st.markdown("**Replace my current workspace**")
+        if ref is None:
+            st.caption("No workspace is open, so there is nothing to replace.")
+            return
+        current = f"“{ui.escape_md(ref.name)}”" if ref.name else "your current workspace"
+        st.caption(
+            f"Everything in {current} ({ref.options} options, {ref.interviews} interviews and self-assessments) "
+            "is deleted and replaced by the file's contents. Its private link stays the same. Download its "
+            "workspace file first if you may want it back."
+        )
+        confirmed = st.checkbox("Replace everything in my current workspace", key=CONFIRM_KEY)
+        st.button(
+            "Replace my current workspace", key="transfer_import_replace", disabled=not confirmed,
+            on_click=_replace, args=(workspace, upload.file_id, ref.id),
+        )
+
+
+mode = st.segmented_control(
+    "What would you like to do?", list(MODES), format_func=MODES.get, key=MODE_KEY, default="export",
+    required=True, label_visibility="collapsed",
+)
+if mode == "import":
+    _import()
+else:
+    _export()
