@@ -18,6 +18,7 @@ pages = {
     "options": st.Page(PAGES_DIR / "options.py", title="Options", icon=":material/list:"),
     "interviews": st.Page(PAGES_DIR / "interviews.py", title="Interviews & ratings", icon=":material/forum:"),
     "weights": st.Page(PAGES_DIR / "weights.py", title="Weights", icon=":material/tune:"),
+    "compare": st.Page(PAGES_DIR / "compare.py", title="Compare", icon=":material/leaderboard:"),
     "decision": st.Page(PAGES_DIR / "decision.py", title="Decision", icon=":material/verified:"),
     "workshop": st.Page(PAGES_DIR / "workshop.py", title="Workshop", icon=":material/school:"),
     # Counsellor pages: in the menu only after the workshop's passcode (ui.navigation_pages).
@@ -32,6 +33,7 @@ current = st.navigation(shown, position=menu)
 
 try:
     ui.sidebar_summary()
+    ui.presentation_toggle()
     current.run()
 except OperationalError:
     st.error(

@@ -35,7 +35,8 @@ from core.scoring import THIN_COVERAGE, Standing, contributions, score_history
 
 # --- colours ------------------------------------------------------------------------------
 
-OKABE_ITO = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000")
+# Yellow last: it is the hardest to see as a thin line on white.
+OKABE_ITO = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#000000", "#F0E442")
 KIND_COLOUR = {"career": "#0072B2", "employer": "#E69F00"}
 # Paler tints of the kind colours, for scores that rest on thin evidence.
 KIND_THIN_COLOUR = {"career": "#A6CBE3", "employer": "#F5D48C"}
@@ -208,6 +209,29 @@ def _style(chart: alt.TopLevelMixin, large: bool) -> alt.TopLevelMixin:
     ).configure_view(strokeWidth=0)  # fmt: skip
 
 
+# Row labels when careers and employers share a chart: careers (listed first) in blue, employers in a
+# dark orange; both read as text on white (contrast above 4.5:1).
+KIND_LABEL_COLOUR = {"career": "#0072B2", "employer": "#9E5700"}
+
+
+BOTH_KINDS_NOTE = "With careers and employers together, careers come first (names in blue), then employers (orange)."
+
+
+def _row_axis(kinds: Sequence[str], **axis: Any) -> alt.Axis:
+    """A row axis whose labels are coloured by kind when both kinds are listed (careers first).
+
+    The test uses only each label's position, never its text, so no option name enters an expression.
+    """
+    n_careers, n = sum(k == "career" for k in kinds), len(kinds)
+    if 0 < n_careers < n:
+        axis["labelColor"] = {
+            "condition": {"test": f"datum.index * {n - 1} < {n_careers - 0.5}",
+                          "value": KIND_LABEL_COLOUR["career"]},
+            "value": KIND_LABEL_COLOUR["employer"],
+        }
+    return alt.Axis(**axis)
+
+
 def _row_step(large: bool) -> int:
     return 36 if large else 26
 
@@ -359,7 +383,8 @@ def ranking_view(
         note=(
             f"Each bar is a score from 0 to 100; in brackets, its coverage: how much of what matters to you "
             f"(by weight) has evidence. Paler bars rest on less than {_pct(THIN_COVERAGE)}. "
-            f"{LEANING_MARK} marks your current leaning. Ranks count within careers and within employers."
+            f"{LEANING_MARK} marks your current leaning. Ranks count within careers and within employers. "
+            + BOTH_KINDS_NOTE
         ),
     )
 
@@ -376,7 +401,7 @@ def ranking_chart(
               if g in set(data["group"])]
     group_fill = dict(zip(data["group"], data["fill"], strict=True))
     base = alt.Chart().encode(
-        y=alt.Y("label:N", sort=order, title=None, axis=alt.Axis(labelPadding=6)),
+        y=alt.Y("label:N", sort=order, title=None, axis=_row_axis(list(data["kind"]), labelPadding=6)),
     )
     tooltip = [
         alt.Tooltip("name:N", title="Option"),
@@ -511,36 +536,29 @@ def heatmap_view(standing: Standing, rows: np.ndarray, *, large: bool = False) -
     frame = heatmap_frame(standing, rows)
     return ChartView(
         reading=heatmap_reading(frame),
-        chart=heatmap_chart(frame, large=large, show_kind=frame["kind"].nunique() > 1),
+        chart=heatmap_chart(frame, large=large),
         table=heatmap_table(frame),
         note=(
             "Colour: the mean rating, orange for 1 through white for 3 to purple for 5. The number in a "
             "cell is how many ratings it rests on; a number in (brackets) with a dashed outline means the "
             "employer has no rating of its own there and shows its career's. — means no evidence. "
-            "Dimensions run from most to least important to you (weight in brackets). In the table: mean (ratings)."
+            "Dimensions run from most to least important to you (weight in brackets). In the table: mean (ratings). "
+            + BOTH_KINDS_NOTE
         ),
     )
 
 
-def heatmap_chart(frame: pd.DataFrame, *, large: bool = False, show_kind: bool = False) -> alt.TopLevelMixin:
+def heatmap_chart(frame: pd.DataFrame, *, large: bool = False) -> alt.TopLevelMixin:
     data = frame.copy()
     data["mean_text"] = data["mean"].map(lambda m: "" if pd.isna(m) else f"{m:.2f}")
     columns = list(dict.fromkeys(data["dimension_label"]))
-    kind_column = "Kind"
-    data["strip"] = False
-    if show_kind:
-        # A first column naming each row's kind, drawn from extra rows of the same data.
-        kinds = data.drop_duplicates("label")[["option", "label", "kind"]]
-        kinds = kinds.assign(
-            dimension_label=kind_column, kind_text=kinds["kind"], kind_fill=kinds["kind"].map(KIND_THIN_COLOUR),
-            has=False, inherited=False, strip=True,
-        )
-        data = pd.concat([data, kinds], ignore_index=True)
-        columns = [kind_column, *columns]
     rows = list(dict.fromkeys(data["label"]))
+    kinds = list(data.drop_duplicates("label")["kind"])
     x = alt.X("dimension_label:N", sort=columns, title=None,
-              axis=alt.Axis(orient="top", labelAngle=-40, labelAlign="left", labelPadding=4))
-    y = alt.Y("label:N", sort=rows, title=None)
+              # Narrow cells (a phone) get upright labels, which need only a line's height each.
+              axis=alt.Axis(orient="top", labelAngle=alt.ExprRef("bandwidth('x') < 34 ? -90 : -45"),
+                            labelAlign="left", labelBaseline="middle", labelPadding=4, labelOverlap=False))
+    y = alt.Y("label:N", sort=rows, title=None, axis=_row_axis(kinds, labelLimit=200 if large else 130))
     tooltip = [
         alt.Tooltip("option:N", title="Option"),
         alt.Tooltip("dimension_label:N", title="Dimension (weight)"),
@@ -559,19 +577,23 @@ def heatmap_chart(frame: pd.DataFrame, *, large: bool = False, show_kind: bool =
     ).transform_filter("datum.inherited")
     blank = base.mark_rect(fill="#BBBBBB", fillOpacity=0.12, stroke="#BBBBBB", strokeWidth=0.5).encode(
         tooltip=tooltip,
-    ).transform_filter("!datum.has && !datum.strip")
-    text = base.mark_text(fontSize=_text_size(large) - 1).encode(
-        text="text:N",
-        color=alt.condition("datum.has", alt.Color("text_colour:N", scale=None), alt.value("#777777")),
-        tooltip=tooltip,
-    ).transform_filter("!datum.strip")
-    layers: list[alt.TopLevelMixin] = [rated, blank, inherited, text]
-    if show_kind:
-        strip = base.transform_filter("datum.strip")
-        layers += [
-            strip.mark_rect(stroke="#FFFFFF", strokeWidth=1).encode(fill=alt.Fill("kind_fill:N", scale=None)),
-            strip.mark_text(fontSize=_text_size(large) - 2, color="#000000").encode(text="kind_text:N"),
-        ]
+    ).transform_filter("!datum.has")
+    # Text colours as mark properties of filtered layers: a colour field here would have to share
+    # the mean-rating colour scale, which Vega-Lite cannot compile.
+    # Cell text shrinks with the cells (a phone-width screen), never below a legible 8 px.
+    size = alt.ExprRef(f"clamp(bandwidth('x') / 2.6, 8, {_text_size(large) - 1})")
+    # Cells too small for a number show colour only; the table view has every number.
+    shown_if_room = alt.ExprRef("bandwidth('x') < 19 ? 0 : 1")
+    dark_cell = f"datum.has && datum.mean >= {WHITE_TEXT_FROM}"
+    texts = [
+        base.mark_text(fontSize=size, opacity=shown_if_room, color="#FFFFFF").encode(text="text:N", tooltip=tooltip)
+        .transform_filter(dark_cell),
+        base.mark_text(fontSize=size, opacity=shown_if_room, color="#000000").encode(text="text:N", tooltip=tooltip)
+        .transform_filter(f"datum.has && !({dark_cell})"),
+        base.mark_text(fontSize=size, opacity=shown_if_room, color="#777777").encode(text="text:N", tooltip=tooltip)
+        .transform_filter("!datum.has"),
+    ]
+    layers: list[alt.TopLevelMixin] = [rated, blank, inherited, *texts]
     chart = alt.layer(*layers, data=ROWS).properties(height=alt.Step(_row_step(large)))
     return _with_rows(_style(chart, large), data)
 
@@ -686,6 +708,7 @@ def profile_chart(frame: pd.DataFrame, *, large: bool = False) -> alt.TopLevelMi
                        scale=alt.Scale(domain=series, range=list(OKABE_ITO[: len(series)])))
     bars = base.mark_bar(cornerRadiusEnd=2).encode(
         x=alt.X("mean:Q", title="Mean rating (1–5)", scale=x_scale, axis=alt.Axis(values=[1, 2, 3, 4, 5], format="d")),
+        x2=alt.datum(SCORE_MIN),  # bars grow from the bottom of the scale, not from an off-scale 0
         color=colour,
         opacity=alt.condition("datum.inherited", alt.value(0.45), alt.value(1.0)),
         stroke=alt.condition("datum.inherited", alt.value(OUTLINE), alt.value(None)),
@@ -771,22 +794,20 @@ def why_view(standing: Standing, rows: np.ndarray, *, large: bool = False) -> Ch
         note=(
             "Each bar is an option's score split into the points each dimension adds (weight × how far its "
             "mean rating is above 1, shared out over the dimensions with evidence). Segments run from the most "
-            "important dimension, on the left. Empty cells in the table: no evidence on that dimension."
+            "important dimension, on the left. Empty cells in the table: no evidence on that dimension. "
+            + BOTH_KINDS_NOTE
         ),
     )
 
 
 def why_chart(frame: pd.DataFrame, *, large: bool = False) -> alt.TopLevelMixin:
     data = frame.copy()
-    both = data["kind"].nunique() > 1
-    data["total_text"] = [
-        ("not rated yet" if pd.isna(s) else f"{s:.0f}") + (f" · {k}" if both else "")
-        for s, k in zip(data["score"], data["kind"], strict=True)
-    ]
+    data["total_text"] = ["not rated yet" if pd.isna(s) else f"{s:.0f}" for s in data["score"]]
     data["total_x"] = data["score"].fillna(0.0)
     dims = list(dict.fromkeys(data["dimension_label"]))
     rows = list(dict.fromkeys(data["label"]))
-    y = alt.Y("label:N", sort=rows, title=None, axis=alt.Axis(labelPadding=6))
+    kinds = list(data.drop_duplicates("label")["kind"])
+    y = alt.Y("label:N", sort=rows, title=None, axis=_row_axis(kinds, labelPadding=6))
     x_scale = alt.Scale(domain=[0, 100], nice=False)
     base = alt.Chart()
     segments = base.mark_bar(stroke="#FFFFFF", strokeWidth=0.5).encode(
@@ -905,8 +926,8 @@ def history_chart(frame: pd.DataFrame, *, last_date: dt.date | None = None, larg
     kinds = [k for k in KIND_COLOUR if k in set(data["kind"])]
     base = alt.Chart().encode(
         x=alt.X("date:T", title=None, axis=alt.Axis(format="%d %b", labelAngle=0, tickCount=6)),
-        y=alt.Y("score:Q", title="Score (0–100)", scale=alt.Scale(domain=[0, 100], nice=False),
-                axis=alt.Axis(values=[0, 25, 50, 75, 100])),
+        # Not from 0: the changes are the point here, and the axis says where the range starts.
+        y=alt.Y("score:Q", title="Score (0–100)", scale=alt.Scale(zero=False, nice=True, padding=8)),
         color=colour,
         detail="option:N",
     )

@@ -233,6 +233,39 @@ def escape_md(text: str) -> str:
     return "".join("\\" + ch if ch in _MD_SPECIAL else ch for ch in text)
 
 
+# --- presentation mode (screen-sharing) -----------------------------------------------------
+
+PRESENTATION_TOGGLE_KEY = "presentation_toggle"
+# Streamlit sizes text in rem, so a larger root font enlarges every page; charts enlarge their own
+# labels (core.charts, large=True). Fixed text only: never put user text in here.
+PRESENTATION_CSS = """<style>
+html { font-size: 21px; }
+[data-testid="stMainBlockContainer"] { padding-top: 2.5rem; }
+</style>"""
+
+
+def _remember_presentation() -> None:
+    st.session_state[PRESENTATION_KEY] = bool(st.session_state.get(PRESENTATION_TOGGLE_KEY))
+
+
+def presentation_toggle() -> None:
+    """The sidebar switch. Its value lives in a plain key, since widget keys are dropped on a page switch."""
+    st.session_state[PRESENTATION_TOGGLE_KEY] = presentation_mode()
+    st.sidebar.toggle(
+        "Presentation mode",
+        key=PRESENTATION_TOGGLE_KEY,
+        on_change=_remember_presentation,
+        help="Larger text and charts and no editing controls, for sharing your screen. Stays on across pages.",
+        disabled=viewing(),  # a counsellor's read-only view is always presented
+    )
+    if presentation_mode():
+        presentation_css()
+
+
+def presentation_css() -> None:
+    st.html(PRESENTATION_CSS)
+
+
 # --- workshops: the counsellor's sign-in and read-only views -----------------------------------
 # A counsellor's access lives only in this tab's session: `COUNSELLOR_KEY` is set after a right
 # passcode (never by a widget), and each read-only view is a fresh random id mapped, server-side

@@ -280,3 +280,14 @@ def test_texts_helper_used_by_ranking(demo):
     _, s = demo
     spec = charts.chart_spec(charts.ranking_view(s, charts.scope_rows(s, charts.SCOPE_CAREERS)).chart)
     assert _texts(spec)[0].startswith("77 (")
+
+
+@pytest.mark.parametrize("view", list(charts.VIEWS))
+def test_every_view_really_draws_in_vega(demo, view):
+    """Compile and render with Vega itself (vl-convert): a spec Vega-Lite cannot compile would leave the
+    browser showing the previous chart."""
+    vlc = pytest.importorskip("vl_convert")
+    ws, s = demo
+    built = charts.build_view(view, ws, s, charts.SCOPE_ALL, chosen=["c1", "c2"])
+    svg = vlc.vegalite_to_svg(charts.chart_spec(built.chart))
+    assert "Physiotherapist" in svg

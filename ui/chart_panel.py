@@ -1,0 +1,77 @@
+"""Draw one `core.charts` view (reading, chart or table, how to read it), cached per workspace state.
+
+Shared by any page that shows a Compare-style chart. Everything derived from a workspace is
+cached by (database, workspace id, revision): any write bumps the revision, so nothing cached is
+ever stale, and a counsellor sees a participant's latest write on the next rerun. The cached
+objects are shared by every session and never mutated (Streamlit only reads the spec, the
+Arrow table and the DataFrame), hence `cache_resource`: no copy on each hit.
+
+The decorated functions live in this module, imported once per process, rather than in the
+page script, which Streamlit runs again on every rerun.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+import pyarrow as pa
+import streamlit as st
+
+import ui
+from core import charts
+from core.models import Workspace
+from core.scoring import Standing, standing
+
+
+@st.cache_resource(max_entries=64, show_spinner=False)
+def _standing(url: str, workspace_id: int, revision: int, _workspace: Workspace) -> Standing:
+    return standing(_workspace)
+
+
+def standing_of(opened: ui.Opened) -> Standing:
+    """Scores, coverage and ranks of the open workspace (computed once per revision)."""
+    return _standing(ui.database_url(), opened.id, opened.ref.revision, opened.workspace)
+
+
+@dataclass(frozen=True)
+class Panel:
+    reading: str
+    note: str
+    spec: dict[str, Any]  # the Vega-Lite spec without its rows...
+    rows: pa.Table | None  # ...which travel as an Arrow table, converted once
+    table: pd.DataFrame
+
+
+@st.cache_resource(max_entries=256, show_spinner=False)
+def _panel(
+    url: str, workspace_id: int, revision: int, view: str, scope: str, chosen: tuple[str, ...], large: bool,
+    _workspace: Workspace, _standing: Standing,
+) -> Panel:
+    # Score intervals from the robustness engine plug in here, once wired:
+    # build_view(..., intervals=<DataFrame with id, low, high>) draws them across the Ranking bars.
+    built = charts.build_view(view, _workspace, _standing, scope, chosen=chosen, large=large, intervals=None)
+    spec = charts.chart_spec(built.chart)
+    values = spec.pop("data", {}).get("values")
+    rows = None if values is None else pa.Table.from_pandas(pd.DataFrame(values), preserve_index=False)
+    return Panel(built.reading, built.note, spec, rows, built.table)
+
+
+def chart_panel(
+    opened: ui.Opened, view: str, scope: str, chosen: Sequence[str] = (), *, as_table: bool = False
+) -> None:
+    """The view's one-sentence reading, then its chart (or the same numbers as a table), then a key."""
+    large = ui.presentation_mode()
+    scores = standing_of(opened)
+    panel = _panel(
+        ui.database_url(), opened.id, opened.ref.revision, view, scope, tuple(chosen), large,
+        opened.workspace, scores,
+    )
+    st.markdown(f"**{ui.escape_md(panel.reading)}**")
+    if as_table:
+        st.dataframe(panel.table, hide_index=True, width="stretch", placeholder="")
+    else:
+        st.vega_lite_chart(panel.rows, panel.spec, width="stretch", alt=panel.reading)
+    st.caption(panel.note)
