@@ -47,6 +47,8 @@ ref = storage.find_workspace(ui.engine(), token) if token else None
 
 if token and ref is None:
     ui.show_no_such_workspace()
+elif ref is not None and ui.presentation_mode():
+    st.success("Your workspace is open. Its private link is hidden while presentation mode is on.")
 elif ref is not None:
     with st.container(border=True):
         st.subheader("Your workspace is open")

@@ -89,7 +89,8 @@ def sync_token_with_url() -> str | None:
     if from_url:
         st.session_state[TOKEN_KEY] = from_url
     token = st.session_state.get(TOKEN_KEY)
-    if counsellor_workshop_id() is not None:  # a counsellor's shared screen never shows a private link
+    if counsellor_workshop_id() is not None or presentation_mode():
+        # A screen that may be shared never shows a private link, not even in the address bar.
         st.query_params.pop(TOKEN_PARAM, None)
     elif token and st.query_params.get(TOKEN_PARAM) != token:
         st.query_params[TOKEN_PARAM] = token
@@ -255,7 +256,8 @@ def presentation_toggle() -> None:
         "Presentation mode",
         key=PRESENTATION_TOGGLE_KEY,
         on_change=_remember_presentation,
-        help="Larger text and charts and no editing controls, for sharing your screen. Stays on across pages.",
+        help="Larger text and charts, no editing controls and no private link in the address bar, for "
+        "sharing your screen. Stays on across pages; turn it off before you reload the page.",
         disabled=viewing(),  # a counsellor's read-only view is always presented
     )
     if presentation_mode():

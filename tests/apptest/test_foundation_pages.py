@@ -210,3 +210,21 @@ def test_all_weights_zero_is_refused_with_a_message(db):
     assert "At least one dimension must matter" in texts(at)
     assert _ws(engine, token).weights["culture"] == 3
     assert by_key(at.slider, "weights_culture").value == 3  # the slider shows what is saved
+
+
+def test_presentation_mode_hides_the_private_link_from_page_and_address_bar(db):
+    url, engine = db
+    token = demo_token(engine)
+    at = open_app(url, token=token)
+    assert at.query_params["w"] == token and token in texts(at)
+    at.session_state["presentation_mode"] = True
+    at.run()
+    assert "w" not in at.query_params
+    assert token not in texts(at)
+    assert "private link is hidden" in texts(at)
+    at.switch_page("pages/compare.py")
+    at.run()
+    assert not at.exception and "w" not in at.query_params  # still open, still hidden
+    at.session_state["presentation_mode"] = False
+    at.run()
+    assert at.query_params["w"] == token
