@@ -52,7 +52,8 @@ def ensure_router() -> None:
     run before any script.
     """
     ctx = get_script_run_ctx()
-    if ctx is None or _run_by(Path(ctx.pages_manager.main_script_path)):
+    # A fragment rerun runs the fragment alone, never app.py: it is routed all the same.
+    if ctx is None or ctx.fragment_ids_this_run or _run_by(Path(ctx.pages_manager.main_script_path)):
         return
     PagesManager.uses_pages_directory = False  # the next run starts at app.py
     st.rerun()
