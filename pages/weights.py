@@ -6,7 +6,7 @@ import streamlit as st
 
 import ui
 from core import storage
-from core.dimensions import DIMENSIONS, WEIGHT_DEFAULT, WEIGHT_MAX, WEIGHT_MIN
+from core.dimensions import DIMENSIONS, WEIGHT_DEFAULT, WEIGHT_MAX, WEIGHT_MIN, Dimension
 
 st.title("What matters to you")
 opened = ui.require_workspace()
@@ -21,7 +21,9 @@ st.markdown(
 
 
 def _save(dimension: str) -> None:
-    ui.attempt(lambda: storage.set_weights(engine, opened.id, {dimension: st.session_state[f"weights_{dimension}"]}))
+    key = f"weights_{dimension}"
+    if not ui.attempt(lambda: storage.set_weights(engine, opened.id, {dimension: st.session_state[key]}) or True):
+        st.session_state[key] = storage.load_workspace(engine, opened.id).weights[dimension]  # refused: as saved
 
 
 def _reset() -> None:
@@ -31,20 +33,27 @@ def _reset() -> None:
     )
 
 
-for dimension in DIMENSIONS:
-    key = f"weights_{dimension.key}"
-    st.session_state[key] = ws.weights[dimension.key]
+@st.fragment
+def _weight(dimension: Dimension, disabled: bool) -> None:
+    """One slider, a fragment: moving it saves and redraws it alone, not the whole page, which keeps
+    a room of participants at once quick (bench/load.py). The whole page sets it from the database."""
+    ui.show_flash()
     st.slider(
         dimension.label,
         min_value=WEIGHT_MIN,
         max_value=WEIGHT_MAX,
         step=1,
-        key=key,
+        key=f"weights_{dimension.key}",
         on_change=_save,
         args=(dimension.key,),
-        disabled=ui.presentation_mode(),
+        disabled=disabled,
     )
     st.caption(dimension.description)
+
+
+for dimension in DIMENSIONS:
+    st.session_state[f"weights_{dimension.key}"] = ws.weights[dimension.key]
+    _weight(dimension, ui.presentation_mode())
 
 if not ui.presentation_mode():
     st.button(f"Reset all to equal ({WEIGHT_DEFAULT})", key="weights_reset", on_click=_reset)
