@@ -73,12 +73,17 @@ def _detail_fields(prefix: str) -> None:
 
 
 if editing_allowed:
-    with st.expander("Log a new interview or self-assessment", expanded=not ws.interviews):
-        st.session_state.setdefault("interviews_new_kind", "interview")
-        st.session_state.setdefault("interviews_new_date", dt.date.today())
-        with st.form("interviews_new", border=False):
-            _detail_fields("interviews_new_")
-            st.form_submit_button("Save and rate it", type="primary", on_click=_log)
+    # Both forms are drawn only while their expander is open (on_change="rerun"): a closed form's
+    # fields cost every rerun of the page, e.g. after each first rating (bench/load.py).
+    new_entry = st.expander("Log a new interview or self-assessment", expanded=not ws.interviews,
+                            key="interviews_new_open", on_change="rerun")
+    if new_entry.open:
+        with new_entry:
+            st.session_state.setdefault("interviews_new_kind", "interview")
+            st.session_state.setdefault("interviews_new_date", dt.date.today())
+            with st.form("interviews_new", border=False):
+                _detail_fields("interviews_new_")
+                st.form_submit_button("Save and rate it", type="primary", on_click=_log)
 
 if not ws.interviews:
     st.info("No interviews yet. Log your first conversation above; you can rate it right after.")
@@ -105,8 +110,12 @@ def _delete_entry(interview_id: int) -> None:
     st.session_state.pop("interviews_confirm_delete", None)
 
 
-if editing_allowed:
-    with st.expander("Edit or delete this interview"):
+edit_entry = (
+    st.expander("Edit or delete this interview", key="interviews_edit_open", on_change="rerun")
+    if editing_allowed else None
+)
+if edit_entry is not None and edit_entry.open:
+    with edit_entry:
         prefix = f"interviews_{selected_id}_"
         contact = entry.contact
         st.session_state.update(
