@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from typing import Literal
 
 import altair as alt
 import numpy as np
@@ -327,7 +328,8 @@ def ranking_intervals_chart(frame: pd.DataFrame, *, large: bool = False) -> alt.
     bar_shift = -round(step * 0.12)  # the bar a little above the row's middle...
     range_shift = round(bar / 2 + 5 + bar_shift)  # ...and its range just under it
     x_scale = alt.Scale(domain=[0, 100], nice=False)
-    base = alt.Chart().encode(y=alt.Y("label:N", sort=order, title=None, axis=alt.Axis(labelPadding=6)))
+    axis = charts._row_axis(list(frame["kind"]), labelPadding=6, labelOffset=bar_shift)
+    base = alt.Chart().encode(y=alt.Y("label:N", sort=order, title=None, axis=axis))
     tooltip = [
         alt.Tooltip("name:N", title="Option"),
         alt.Tooltip("group:N", title="Kind"),
@@ -367,17 +369,22 @@ def ranking_intervals_chart(frame: pd.DataFrame, *, large: bool = False) -> alt.
 
 
 def ranking_intervals_view(
-    standing: Standing, rb: Robustness, rows: np.ndarray, *, large: bool = False
+    standing: Standing, rb: Robustness, rows: np.ndarray, *, large: bool = False,
+    reading: Literal["intervals", "ranking"] = "intervals",
 ) -> ChartView:
     """Scores with their likely range (10th-90th percentile of the robustness draws).
 
     `rows` are workspace rows in the order to show (e.g. `core.charts.scope_rows(standing, scope)`),
     so the Compare page can use it for any of its filters, careers and employers together included.
+    `reading="ranking"` reads the scores as the Compare page does (who leads, by how much);
+    the default reads the likely ranges of the top two (the Decision page's question).
     """
+    rows = np.asarray(rows, dtype=np.int64)
     frame = ranking_intervals_frame(standing, rb, rows)
     lo, hi = INTERVAL_PERCENTILES
+    both = frame["kind"].nunique() > 1
     return ChartView(
-        reading=intervals_reading(standing, rb, np.asarray(rows, dtype=np.int64)),
+        reading=intervals_reading(standing, rb, rows) if reading == "intervals" else charts.ranking_reading(frame),
         chart=ranking_intervals_chart(frame, large=large),
         table=ranking_intervals_table(frame),
         note=(
@@ -387,6 +394,7 @@ def ranking_intervals_view(
             f"range: the middle {hi - lo:.0f}% of its scores over {DRAWS:,} plausible versions of your situation, "
             "where dimensions nobody has rated count too (anywhere from 1 to 5), so a thinly rated option's "
             "range is wide and leans towards the middle of the scale."
+            + (f" {charts.BOTH_KINDS_NOTE}" if both else "")
         ),
     )
 

@@ -21,9 +21,11 @@ import pyarrow as pa
 import streamlit as st
 
 import ui
-from core import charts
+from core import charts, decision_charts
+from core.decision import Decision
 from core.models import Workspace
 from core.scoring import Standing, standing
+from ui import decision_panel
 
 
 @st.cache_resource(max_entries=64, show_spinner=False)
@@ -48,11 +50,16 @@ class Panel:
 @st.cache_resource(max_entries=256, show_spinner=False)
 def _panel(
     url: str, workspace_id: int, revision: int, view: str, scope: str, chosen: tuple[str, ...], large: bool,
-    _workspace: Workspace, _standing: Standing,
+    _workspace: Workspace, _standing: Standing, _decision: Decision | None = None,
 ) -> Panel:
-    # Score intervals from the robustness engine plug in here, once wired:
-    # build_view(..., intervals=<DataFrame with id, low, high>) draws them across the Ranking bars.
-    built = charts.build_view(view, _workspace, _standing, scope, chosen=chosen, large=large, intervals=None)
+    if view == "ranking" and _decision is not None:
+        # The ranking with each score's likely range from the robustness engine (the Decision page's chart).
+        built = decision_charts.ranking_intervals_view(
+            _decision.standing, _decision.robustness, charts.scope_rows(_decision.standing, scope), large=large,
+            reading="ranking",
+        )
+    else:
+        built = charts.build_view(view, _workspace, _standing, scope, chosen=chosen, large=large)
     spec = charts.chart_spec(built.chart)
     values = spec.pop("data", {}).get("values")
     rows = None if values is None else pa.Table.from_pandas(pd.DataFrame(values), preserve_index=False)
@@ -65,9 +72,10 @@ def chart_panel(
     """The view's one-sentence reading, then its chart (or the same numbers as a table), then a key."""
     large = ui.presentation_mode()
     scores = standing_of(opened)
+    decision = decision_panel.decision_of(opened) if view == "ranking" else None  # cached per revision
     panel = _panel(
         ui.database_url(), opened.id, opened.ref.revision, view, scope, tuple(chosen), large,
-        opened.workspace, scores,
+        opened.workspace, scores, decision,
     )
     st.markdown(f"**{ui.escape_md(panel.reading)}**")
     if as_table:

@@ -329,3 +329,21 @@ def test_a_counsellors_read_only_view_shows_the_decision_without_editing_links(d
     assert token not in shown
     by_key(at.segmented_control, "decision_section").set_value("ask").run()
     assert not at.exception and len(at.get("download_button")) == 1
+
+
+def test_the_compare_ranking_carries_the_same_score_intervals(db):
+    import json
+
+    url, engine_ = db
+    token = storage.import_workspace(engine_, demo_workspace())
+    at = open_app(url, token=token, page="pages/compare.py")
+    assert not at.exception
+    rb = decide(demo_workspace()).robustness
+    (chart,) = at.get("vega_lite_chart")
+    spec = json.loads(chart.proto.spec)
+    assert any(layer["mark"]["type"] == "rule" for layer in spec["layer"])  # the likely ranges
+    by_key(at.toggle, "compare_as_table").set_value(True).run()
+    table = at.dataframe[0].value
+    by_name = dict(zip(rb.evidence.names, rb.score_low, strict=True))
+    for label, low in zip(table["Option"], table["Likely from (10th pct)"], strict=True):
+        assert low == round(by_name[label.removeprefix("★ ")], 1)

@@ -259,3 +259,12 @@ def test_percent_never_rounds_a_small_share_to_zero():
     assert dc.percent(0.0) == "0%"
     assert dc.percent(0.9996) == "over 99%"
     assert dc.percent(0.713) == "71%"
+
+
+def test_the_compare_page_reading_of_the_ranking_with_intervals(demo):
+    st, rb = demo.standing, demo.robustness
+    rows = charts.scope_rows(st, charts.SCOPE_ALL)
+    view = dc.ranking_intervals_view(st, rb, rows, reading="ranking")
+    assert view.reading == charts.ranking_view(st, rows).reading
+    assert charts.BOTH_KINDS_NOTE in view.note
+    assert charts.BOTH_KINDS_NOTE not in dc.ranking_kind_view(st, rb, "career").note
