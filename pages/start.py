@@ -57,7 +57,7 @@ elif ref is not None:
             "This is your **private link**. Bookmark it or keep it somewhere safe: anyone who has it "
             "can open and change your workspace, and it is the only way back in."
         )
-        st.code(link, language=None)
+        st.code(link, language=None, wrap_lines=True)  # a phone shows it whole, no scrolling box
         if st.session_state.pop("start_just_created", False):
             st.success("Workspace ready. Next: add the careers and employers you are considering.")
         st.page_link(ui.page("options"), label="Add careers and employers", icon=":material/arrow_forward:")

@@ -76,7 +76,7 @@ if member is not None:
                 "can open and change your workspace, and it is the only way back in. Your counsellor "
                 "does not get it."
             )
-            st.code(link, language=None)
+            st.code(link, language=None, wrap_lines=True)
             st.page_link(ui.page("options"), label="Next: add careers and employers", icon=":material/arrow_forward:")
         st.button("Leave this workshop", key="workshop_leave", on_click=_leave)
 
