@@ -154,12 +154,27 @@ rated_option = st.radio(
     format_func=lambda option_id: ui.escape_md(option_names[option_id]),
 )
 existing = {r.dimension: r for r in entry.ratings if int(r.option) == rated_option}
-st.caption(
-    f"{len(existing)} of {len(DIMENSIONS)} dimensions rated for "
-    f"{ui.escape_md(option_names[rated_option])} in this interview. "
-    "Choose 1–5 where the conversation told you something; leave the rest as not discussed. "
-    "Click a selected number again to clear it. Every change is saved at once."
-)
+for dimension in DIMENSIONS:  # every run of the page starts the rows from what the database holds
+    key = f"rate_{selected_id}_{rated_option}_{dimension.key}"
+    rating = existing.get(dimension.key)
+    st.session_state[key + "_score"] = rating.score if rating else None
+    st.session_state[key + "_saved"] = rating.score if rating else None
+    st.session_state[key + "_note"] = rating.note if rating else ""
+COUNT_FRAGMENT = "interviews_rated_count"
+
+
+@st.fragment(key=COUNT_FRAGMENT)
+def _rated_count(interview_id: int, option_id: int, option_name: str) -> None:
+    rated = sum(st.session_state.get(f"rate_{interview_id}_{option_id}_{d.key}_saved") is not None for d in DIMENSIONS)
+    st.caption(
+        f"{rated} of {len(DIMENSIONS)} dimensions rated for "
+        f"{ui.escape_md(option_name)} in this interview. "
+        "Choose 1–5 where the conversation told you something; leave the rest as not discussed. "
+        "Click a selected number again to clear it. Every change is saved at once."
+    )
+
+
+_rated_count(selected_id, rated_option, option_names[rated_option])
 
 
 def _scale_and_questions(dimension: Dimension) -> str:
@@ -168,11 +183,11 @@ def _scale_and_questions(dimension: Dimension) -> str:
     return scale + "\n\n**Ask:**\n\n" + "\n".join(f"- {question}" for question in dimension.questions)
 
 
-# Each row's 1-5 control is a fragment: a click saves and redraws that control alone, not the whole
-# page, which keeps a room of participants rating at once quick (bench/load.py). A first rating or
-# a cleared one also changes the count and whether a note can be typed, so it reruns the page.
-# Notes stay outside fragments: Streamlit drops a fragment's last edit when the user switches page
-# straight from the field.
+# Each row's 1-5 control is a fragment: a click saves and redraws that control alone (a first
+# rating the count too), not the whole page, which keeps a room of participants rating at once
+# quick (bench/load.py); clearing a rating reruns the page, to empty its note. Notes stay outside
+# fragments: Streamlit drops a fragment's last edit when the user switches page straight from the
+# field. A note typed before its rating is kept in the field and saved with the rating.
 SCORES = list(range(SCORE_MIN, SCORE_MAX + 1))
 
 
@@ -181,6 +196,10 @@ def _save_rating(interview_id: int, option_id: int, dimension: str) -> None:
     score = st.session_state.get(key + "_score")
     note = st.session_state.get(key + "_note", "") if score is not None else ""
     before = st.session_state.get(key + "_saved")
+    if score is None and before is None:  # a note, not rated yet: it waits for the rating
+        label = next(d.label for d in DIMENSIONS if d.key == dimension)
+        ui.flash(f"Pick a rating for {label} to keep this note: a note is saved with its rating.", "warning")
+        return
     saved = ui.attempt(
         lambda: storage.set_rating(engine, opened.id, interview_id, option_id, dimension, score, note) or True
     )
@@ -190,8 +209,11 @@ def _save_rating(interview_id: int, option_id: int, dimension: str) -> None:
         st.session_state[key + "_score"] = rating.score if rating else None
         return
     st.session_state[key + "_saved"] = score
-    if (before is None) != (score is None):
-        st.rerun()  # from a callback: the whole page, for the count and the note field
+    if score is None:  # cleared, and its note with it
+        st.session_state[key + "_note"] = ""
+        st.rerun()  # from a callback: the whole page
+    elif before is None:
+        ui.rerun_fragments(COUNT_FRAGMENT)  # a first rating: the count, not this control again
 
 
 @st.fragment
@@ -211,10 +233,6 @@ def _score_control(interview_id: int, option_id: int, dimension: Dimension, edit
 
 for dimension in DIMENSIONS:
     key = f"rate_{selected_id}_{rated_option}_{dimension.key}"
-    rating = existing.get(dimension.key)
-    st.session_state[key + "_score"] = rating.score if rating else None
-    st.session_state[key + "_saved"] = rating.score if rating else None
-    st.session_state[key + "_note"] = rating.note if rating else ""
     with st.container(border=True, key=key):
         left, right = st.columns([2, 3], vertical_alignment="center")
         with left:
@@ -228,11 +246,9 @@ for dimension in DIMENSIONS:
                 f"{dimension.label} note",
                 key=key + "_note",
                 label_visibility="collapsed",
-                placeholder="Not discussed — pick a rating to add a note"
-                if rating is None
-                else "What did you hear? (saved when you leave the field)",
+                placeholder="What did you hear? (saved with its rating when you leave the field)",
                 max_chars=2000,
-                disabled=rating is None or not editing_allowed,
+                disabled=not editing_allowed,
                 on_change=_save_rating,
                 args=(selected_id, rated_option, dimension.key),
             )

@@ -207,6 +207,14 @@ def attempt(action: Callable[[], Any], success: str | None = None) -> Any:
     return result
 
 
+def rerun_fragments(*keys: str) -> None:
+    """From a callback of a widget in a fragment: rerun these keyed fragments, not only the widget's
+    own. Nothing to do when the whole page reruns anyway (a page switch sends the change too)."""
+    ctx = get_script_run_ctx()
+    if ctx is not None and ctx.fragment_ids_this_run:
+        st.rerun(list(keys))
+
+
 def presentation_mode() -> bool:
     return bool(st.session_state.get(PRESENTATION_KEY, False)) or viewing()
 
