@@ -7,10 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 
-import pytest
 import streamlit.testing.v1.app_test as app_test_module
-from streamlit import config as st_config
-from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 from streamlit.testing.v1 import AppTest
 
 from core import decision as engine
@@ -25,38 +22,6 @@ from ui import decision_panel
 DECISION = "pages/decision.py"
 WEIGHTS = "pages/weights.py"
 HOSTILE = "<script>alert('x')</script> **bold** [link](javascript:alert(1))"
-
-
-@pytest.fixture(autouse=True)
-def _apptest_serialisation():
-    # As in test_foundation_pages: AppTest keeps an unpicklable value of its own in session_state.
-    st_config.set_option("runner.enforceSerializableSessionState", False)
-
-
-@pytest.fixture
-def db(sqlite_url):
-    engine_ = storage.make_engine(sqlite_url)
-    yield sqlite_url, engine_
-    engine_.dispose()
-
-
-@pytest.fixture
-def downloaded(monkeypatch):
-    """What a download button on the page would hand over (AppTest keeps it in its media store)."""
-    stores: list[MemoryMediaFileStorage] = []
-
-    class Recording(MemoryMediaFileStorage):
-        def __init__(self, *args, **kwargs):
-            super().__init__(*args, **kwargs)
-            stores.append(self)
-
-    monkeypatch.setattr(app_test_module, "MemoryMediaFileStorage", Recording)
-
-    def download(at: AppTest, key: str) -> bytes:
-        button = next(e for e in at.get("download_button") if e.proto.id.endswith(key))
-        return stores[-1].get_file(button.proto.url.rsplit("/", 1)[1]).content
-
-    return download
 
 
 def with_leaning(ws: Workspace, option_id: str | None) -> Workspace:

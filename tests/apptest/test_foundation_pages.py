@@ -5,24 +5,9 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from streamlit import config as st_config
 
 from core import storage
 from tests.apptest.helpers import by_key, demo_token, open_app, shown, texts
-
-
-@pytest.fixture(autouse=True)
-def _apptest_serialisation():
-    # AppTest keeps an unpicklable dict of its own in session_state; the browser tests cover
-    # runner.enforceSerializableSessionState against the real server.
-    st_config.set_option("runner.enforceSerializableSessionState", False)
-
-
-@pytest.fixture
-def db(sqlite_url):
-    engine = storage.make_engine(sqlite_url)
-    yield sqlite_url, engine
-    engine.dispose()
 
 
 def _ws(engine, token):

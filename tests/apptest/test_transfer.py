@@ -16,7 +16,6 @@ import pandas as pd
 import pytest
 import streamlit
 from PIL import Image
-from streamlit import config as st_config
 
 from core import storage
 from core.cli import main as tenfold
@@ -36,19 +35,6 @@ from make_bad_workspaces import GENERATED  # noqa: E402
 PAGE = "pages/transfer.py"
 PAYLOADS = ("<script>alert(1)</script>", '"><img src=x onerror=alert(1)>', "=HYPERLINK(\"http://x\",\"y\")",
             "@SUM(1+1)", "**bold** [link](javascript:alert(1))")
-
-
-@pytest.fixture(autouse=True)
-def _apptest_serialisation():
-    # AppTest keeps an unpicklable dict of its own in session_state (see test_foundation_pages).
-    st_config.set_option("runner.enforceSerializableSessionState", False)
-
-
-@pytest.fixture
-def db(sqlite_url):
-    engine = storage.make_engine(sqlite_url)
-    yield sqlite_url, engine
-    engine.dispose()
 
 
 @pytest.fixture

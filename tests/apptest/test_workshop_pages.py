@@ -12,8 +12,6 @@ import io
 import pytest
 import streamlit.testing.v1.app_test as app_test_module
 from sqlalchemy import select
-from streamlit import config as st_config
-from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 from streamlit.testing.v1 import AppTest
 
 import ui
@@ -27,47 +25,6 @@ COHORT = "pages/cohort.py"
 COMPARE = "pages/compare.py"
 ROOT = app_test_module.Path(__file__).resolve().parents[2]
 # Presenting opens the Compare page read-only; until that page exists there is nothing to present.
-needs_compare = pytest.mark.skipif(not (ROOT / COMPARE).exists(), reason="the Compare page has not landed yet")
-
-
-@pytest.fixture(autouse=True)
-def _apptest_serialisation():
-    # As in test_foundation_pages: AppTest keeps an unpicklable value of its own in session_state.
-    st_config.set_option("runner.enforceSerializableSessionState", False)
-
-
-@pytest.fixture
-def db(sqlite_url):
-    engine = storage.make_engine(sqlite_url)
-    yield sqlite_url, engine
-    engine.dispose()
-
-
-@pytest.fixture
-def any_db(database_url):
-    engine = storage.make_engine(database_url)
-    yield database_url, engine
-    engine.dispose()
-
-
-@pytest.fixture
-def media(monkeypatch):
-    """Every file the app offers for download (AppTest does not render download buttons)."""
-    stores: list[MemoryMediaFileStorage] = []
-
-    class Recording(MemoryMediaFileStorage):
-        def __init__(self, *args, **kwargs):
-            super().__init__(*args, **kwargs)
-            stores.append(self)
-
-    monkeypatch.setattr(app_test_module, "MemoryMediaFileStorage", Recording)
-
-    def download(at: AppTest, key: str) -> bytes:
-        button = next(e for e in at.get("download_button") if e.proto.id.endswith(key))
-        name = button.proto.url.rsplit("/", 1)[1]
-        return stores[-1].get_file(name).content
-
-    return download
 
 
 # --- helpers ------------------------------------------------------------------------------------
@@ -288,8 +245,7 @@ def test_twenty_wrong_passcodes_lock_the_session_even_against_the_right_one(any_
 # --- the cohort -------------------------------------------------------------------------------------
 
 
-@needs_compare
-def test_the_cohort_shows_who_shares_and_only_the_names_of_the_others(any_db, media):
+def test_the_cohort_shows_who_shares_and_only_the_names_of_the_others(any_db, downloaded):
     """Access: a non-sharing participant's data through the cohort table, charts or CSV: none."""
     url, engine = any_db
     workshop = _workshop(engine)
@@ -306,13 +262,13 @@ def test_the_cohort_shows_who_shares_and_only_the_names_of_the_others(any_db, me
     assert [b.key for b in at.button if b.key and b.key.startswith("cohort_present_")] == [
         f"cohort_present_{workspace_id}" for workspace_id in sharing
     ]
-    rows = list(csv.reader(io.StringIO(media(at, "cohort_csv").decode("utf-8-sig"))))
+    rows = list(csv.reader(io.StringIO(downloaded(at, "cohort_csv").decode("utf-8-sig"))))
     assert rows[0][0] == "participant" and [r[0] for r in rows[1:]] == ["Ana"]
     assert "secret" not in repr(rows)
     # Ben switches sharing on: his row appears, his name neutralised in the CSV.
     storage.set_sharing(engine, ben, True)
     at.run()
-    rows = list(csv.reader(io.StringIO(media(at, "cohort_csv").decode("utf-8-sig"))))
+    rows = list(csv.reader(io.StringIO(downloaded(at, "cohort_csv").decode("utf-8-sig"))))
     assert [r[0] for r in rows[1:]] == ["'=Ben", "Ana"]
 
 
@@ -345,7 +301,6 @@ def test_a_participant_cannot_open_a_counsellor_page(any_db):
 # --- read-only views ------------------------------------------------------------------------------
 
 
-@needs_compare
 def test_present_opens_a_read_only_view_in_presentation_mode_without_any_token(db):
     url, engine = db
     workshop = _workshop(engine)
@@ -362,7 +317,6 @@ def test_present_opens_a_read_only_view_in_presentation_mode_without_any_token(d
         at.switch_page("pages/options.py")  # no page that edits is offered in a view
 
 
-@needs_compare
 def test_a_view_id_is_useless_in_another_session_altered_or_pointed_elsewhere(any_db):
     """Access: a copied, guessed or altered view id, a guessed token, or a view mapped (by any
     means) to a participant of another workshop or one who does not share: 'No such view'."""
@@ -396,7 +350,6 @@ def test_a_view_id_is_useless_in_another_session_altered_or_pointed_elsewhere(an
         refused(at.run())
 
 
-@needs_compare
 def test_a_read_only_view_cannot_write(any_db, monkeypatch):
     """Access: with a valid view open, every write a page could make with the Opened it gets is
     refused by the pages' one write path (ui.attempt), and no page that edits is reachable."""
@@ -432,7 +385,6 @@ def test_a_read_only_view_cannot_write(any_db, monkeypatch):
             at.switch_page(editing_page)
 
 
-@needs_compare
 def test_turning_sharing_off_closes_the_view_and_the_row(any_db):
     """Access: once a participant stops sharing, the counsellor's open view and table row go."""
     url, engine = any_db
