@@ -606,11 +606,16 @@ def add_interview(
         interview_id = conn.execute(
             insert(interviews).values(workspace_id=workspace_id, **values).returning(interviews.c.id)
         ).scalar_one()
-        conn.execute(
-            insert(interview_options),
-            [{"interview_id": interview_id, "option_id": option_id} for option_id in dict.fromkeys(option_ids)],
-        )
+        _link_options(conn, interview_id, option_ids)
     return interview_id
+
+
+def _link_options(conn: Connection, interview_id: int, option_ids: Sequence[int]) -> None:
+    """Record which options an interview informed (each once)."""
+    conn.execute(
+        insert(interview_options),
+        [{"interview_id": interview_id, "option_id": option_id} for option_id in dict.fromkeys(option_ids)],
+    )
 
 
 def _check_interview(conn: Connection, workspace_id: int, interview_id: int) -> None:
@@ -645,10 +650,7 @@ def update_interview(
             delete(ratings).where(ratings.c.interview_id == interview_id, ratings.c.option_id.not_in(option_ids))
         )
         conn.execute(delete(interview_options).where(interview_options.c.interview_id == interview_id))
-        conn.execute(
-            insert(interview_options),
-            [{"interview_id": interview_id, "option_id": option_id} for option_id in dict.fromkeys(option_ids)],
-        )
+        _link_options(conn, interview_id, option_ids)
 
 
 def delete_interview(engine: Engine, workspace_id: int, interview_id: int) -> None:
