@@ -156,10 +156,13 @@ class Tally:
     change_ms: list[float] = field(default_factory=list)
     page_ms: list[float] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
+    whole_page_changes: int = 0  # changes that reran the whole page, not only a fragment
 
     def record(self, result: RunResult, what: str, bucket: list[float]) -> bool:
         if result.ok and not result.error_alerts:
             bucket.append(result.seconds * 1000)
+            if bucket is self.change_ms and result.status == "finished":
+                self.whole_page_changes += 1
             return True
         detail = result.exceptions or result.error_alerts or [result.status]
         self.errors.append(f"{what}: {result.status} {detail[0][:200]}")
@@ -354,6 +357,7 @@ async def _run(server: Server, participants: list[Participant], engine: Any, dur
     detail = {
         "elapsed_s": round(elapsed, 1),
         "changes": len(tally.change_ms),
+        "whole_page_changes": tally.whole_page_changes,
         "page_switches": len(tally.page_ms),
         "reruns_per_s": round(len(all_ms) / elapsed, 1),
         "change_p50_ms": round(percentile(tally.change_ms, 50)),
