@@ -5,6 +5,7 @@
     tenfold summary FILE [--seed N]   print the decision summary CSV (UTF-8 with a byte-order mark:
                                       the same bytes as the app's download; --no-bom leaves it out)
     tenfold schema                    print the workspace file's JSON Schema
+    tenfold ready                     readiness check: the app's database answers (exit 0) or not (1)
 
 FILE may be "-" for standard input. Exit status: 0 done, 1 the file (or its reading)
 failed, 2 the command line was wrong. Output is UTF-8 whatever the locale; problems go to
@@ -141,6 +142,28 @@ def _schema(_: argparse.Namespace) -> int:
     return 0
 
 
+def _ready(_: argparse.Namespace) -> int:
+    """For a load balancer or orchestrator: the database in TENFOLD_DATABASE_URL (or DATABASE_URL,
+    or the data directory's SQLite file) answers and holds Tenfold's schema. Reads only."""
+    from sqlalchemy import create_engine
+    from sqlalchemy.exc import OperationalError
+
+    from core import storage
+    from core.settings import get_settings
+
+    engine = create_engine(get_settings().resolved_database_url())
+    try:
+        version = storage.ping(engine)
+    except OperationalError as error:
+        raise _Failure([f"not ready: the database cannot be reached ({type(error.orig).__name__})"]) from None
+    except RuntimeError as error:
+        raise _Failure([f"not ready: {error}"]) from None
+    finally:
+        engine.dispose()
+    _out(f"ready: database reachable, schema version {version}\n")
+    return 0
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog=PROGRAM,
@@ -169,6 +192,9 @@ def _parser() -> argparse.ArgumentParser:
 
     schema = commands.add_parser("schema", help="print the JSON Schema of the workspace file")
     schema.set_defaults(run=_schema)
+
+    ready = commands.add_parser("ready", help="readiness check: exit 0 when the app's database answers")
+    ready.set_defaults(run=_ready)
     return parser
 
 

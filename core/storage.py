@@ -43,7 +43,7 @@ from sqlalchemy import (
     select,
     update,
 )
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError, ProgrammingError
 
 from core.dimensions import DIMENSION_KEYS, SCORE_MAX, SCORE_MIN, WEIGHT_MAX, WEIGHT_MIN
 from core.models import (
@@ -225,6 +225,28 @@ def ensure_schema(engine: Engine) -> None:
                 f"This database uses schema version {version}, newer than this Tenfold "
                 f"understands ({SCHEMA_VERSION}). Upgrade Tenfold before opening it."
             )
+
+
+def ping(engine: Engine) -> int:
+    """The readiness check: the database answers and holds a schema this Tenfold understands.
+
+    Reads only (never creates the schema). Returns the schema version; raises
+    sqlalchemy.exc.OperationalError when the database cannot be reached, RuntimeError otherwise.
+    """
+    with _read(engine) as conn:
+        try:
+            version = conn.execute(select(schema_info.c.version).where(schema_info.c.id == 1)).scalar()
+        except ProgrammingError:  # PostgreSQL: no such table
+            version = None
+        except OperationalError as error:  # SQLite: no such table; anything else is unreachable
+            if "no such table" not in str(error):
+                raise
+            version = None
+    if version is None:
+        raise RuntimeError("The database holds no Tenfold schema yet: start the app once to create it.")
+    if version > SCHEMA_VERSION:
+        raise RuntimeError(f"The database uses schema version {version}, newer than this Tenfold ({SCHEMA_VERSION}).")
+    return version
 
 
 @contextmanager
