@@ -203,10 +203,8 @@ def _save_rating(interview_id: int, option_id: int, dimension: str) -> None:
     saved = ui.attempt(
         lambda: storage.set_rating(engine, opened.id, interview_id, option_id, dimension, score, note) or True
     )
-    if not saved:  # refused: show what the database holds
-        entry = next(i for i in storage.load_workspace(engine, opened.id).interviews if int(i.id) == interview_id)
-        rating = next((r for r in entry.ratings if int(r.option) == option_id and r.dimension == dimension), None)
-        st.session_state[key + "_score"] = rating.score if rating else None
+    if not saved:  # refused, or the database is unreachable: show what was saved
+        st.session_state[key + "_score"] = before
         return
     st.session_state[key + "_saved"] = score
     if score is None:  # cleared, and its note with it

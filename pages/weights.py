@@ -22,8 +22,10 @@ st.markdown(
 
 def _save(dimension: str) -> None:
     key = f"weights_{dimension}"
-    if not ui.attempt(lambda: storage.set_weights(engine, opened.id, {dimension: st.session_state[key]}) or True):
-        st.session_state[key] = storage.load_workspace(engine, opened.id).weights[dimension]  # refused: as saved
+    if ui.attempt(lambda: storage.set_weights(engine, opened.id, {dimension: st.session_state[key]}) or True):
+        st.session_state[key + "_saved"] = st.session_state[key]
+    else:  # refused, or the database is unreachable: show what was saved
+        st.session_state[key] = st.session_state[key + "_saved"]
 
 
 def _reset() -> None:
@@ -53,6 +55,7 @@ def _weight(dimension: Dimension, disabled: bool) -> None:
 
 for dimension in DIMENSIONS:
     st.session_state[f"weights_{dimension.key}"] = ws.weights[dimension.key]
+    st.session_state[f"weights_{dimension.key}_saved"] = ws.weights[dimension.key]
     _weight(dimension, ui.presentation_mode())
 
 if not ui.presentation_mode():

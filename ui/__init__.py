@@ -16,6 +16,7 @@ from typing import Any
 
 import streamlit as st
 from sqlalchemy import Engine
+from sqlalchemy.exc import OperationalError
 from streamlit.runtime.pages_manager import PagesManager
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
@@ -192,8 +193,18 @@ def show_flash() -> None:
             st.toast(message, icon=":material/check:")
 
 
+DATABASE_UNREACHABLE = (
+    "Tenfold cannot reach its database right now, so this change was not saved. "
+    "Wait a moment and try again; if it persists, tell your counsellor."
+)
+
+
 def attempt(action: Callable[[], Any], success: str | None = None) -> Any:
-    """Run a storage action; a TenfoldError becomes a plain message and nothing is changed."""
+    """Run a storage action; a TenfoldError becomes a plain message and nothing is changed.
+
+    So does an unreachable database: callbacks run before app.py's banner can catch it, and
+    every storage action is one transaction, so nothing of it was written.
+    """
     if viewing():
         flash("This is a read-only view: nothing can be changed here.", "error")
         return None
@@ -201,6 +212,9 @@ def attempt(action: Callable[[], Any], success: str | None = None) -> Any:
         result = action()
     except TenfoldError as error:
         flash(str(error), "error")
+        return None
+    except OperationalError:
+        flash(DATABASE_UNREACHABLE, "error")
         return None
     if success:
         flash(success)
