@@ -41,6 +41,20 @@ class Widget:
     kind: str  # the element's protobuf type: button_group, slider, text_input, ...
     fragment_id: str
     disabled: bool
+    shown: Any = None  # the value the page shows, for the kinds `shown_value` knows
+
+
+def shown_value(kind: str, body: Any) -> Any:
+    """What a widget element shows: the value the script set, else its default."""
+    if kind == "button_group":  # segmented control, pills: the shown option labels
+        if body.set_value:
+            return list(body.raw_values)
+        return [body.options[i].content for i in body.default]
+    if kind == "slider":
+        return list(body.value) if body.set_value else list(body.default)
+    if kind in ("text_input", "text_area"):
+        return body.value if body.set_value else body.default
+    return None
 
 
 @dataclass
@@ -235,7 +249,12 @@ class StreamlitSession:
         if widget_id.startswith("$$ID-"):
             key = widget_key(widget_id)
             if key is not None:
-                self.widgets[key] = Widget(widget_id, key, kind, fragment_id, bool(getattr(body, "disabled", False)))
+                disabled = bool(getattr(body, "disabled", False))
+                widget = Widget(widget_id, key, kind, fragment_id, disabled, shown_value(kind, body))
+                self.widgets[key] = widget
+                if widget_id in self._states and getattr(body, "set_value", False):
+                    # the script set the value (e.g. put back a refused change): the tab takes it
+                    self._states[widget_id] = encode(widget, widget.shown)
 
 
 async def open_session(base_url: str, page: str, query: str, *, timeout: float = RUN_TIMEOUT_S) -> tuple[
