@@ -20,7 +20,15 @@ run: $(STAMP)
 	$(BIN)/streamlit run app.py --server.address $(HOST) --server.port $(PORT) \
 		--server.headless true --browser.gatherUsageStats false
 
-test: $(STAMP)
+AXE := tests/browser/a11y/node_modules/axe-core/axe.min.js
+
+# axe-core comes from npm; without npm the accessibility tests skip and say why (CI installs it).
+$(AXE): tests/browser/a11y/package-lock.json
+	@if command -v npm >/dev/null 2>&1; then \
+		npm ci --prefix tests/browser/a11y --no-audit --no-fund --loglevel=error; \
+	else echo "npm not found: the accessibility tests will skip"; fi
+
+test: $(STAMP) $(AXE)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 bench: $(STAMP)
