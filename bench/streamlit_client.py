@@ -236,7 +236,7 @@ class StreamlitSession:
         run = self._run
         if kind == "exception":
             if run is not None:
-                run.exceptions.append(f"{body.type}: {body.message}")
+                run.exceptions.append("\n".join([f"{body.type}: {body.message}", *body.stack_trace]))
             return
         if run is not None:
             if kind == "alert":

@@ -1,0 +1,206 @@
+"""Hardening, checked: the server's protections stay on, users never see a traceback, no user
+text reaches the page as HTML, secrets and databases are never committed, and the pinned
+dependencies have no known vulnerabilities (when pip-audit can reach its service)."""
+
+from __future__ import annotations
+
+import ast
+import asyncio
+import json
+import shutil
+import subprocess
+import sys
+import tomllib
+from pathlib import Path
+
+import pytest
+from sqlalchemy import update
+
+from bench.streamlit_client import StreamlitSession
+from core import storage
+from core.demo import demo_workspace
+from core.settings import Settings
+from tests.browser.conftest import StreamlitServer
+from tests.conftest import ROOT
+
+CONFIG = ROOT / ".streamlit" / "config.toml"
+UI_SOURCES = [ROOT / "app.py", *sorted((ROOT / "pages").glob("*.py")), *sorted((ROOT / "ui").glob("*.py"))]
+TRACEBACK_WORDS = ("Traceback", 'File "', "ValidationError", "pydantic", "sqlalchemy", "line ")
+
+
+# --- the server's configuration -------------------------------------------------------------
+
+
+def _config() -> dict:
+    return tomllib.loads(CONFIG.read_text(encoding="utf-8"))
+
+
+def test_xsrf_protection_and_cors_stay_on():
+    server = _config()["server"]
+    assert server.get("enableXsrfProtection", True) is True
+    assert server.get("enableCORS", True) is True
+
+
+def test_users_never_get_error_details_from_the_config():
+    assert _config()["client"]["showErrorDetails"] == "none"
+
+
+def test_no_cookie_secret_in_the_committed_config():
+    # Replicas share one through the environment or secrets.toml (docs/deployment.md), never git.
+    assert "cookieSecret" not in CONFIG.read_text(encoding="utf-8")
+
+
+def test_no_full_garbage_collection_after_every_run():
+    # Two thirds of a rerun's CPU and a GIL held for every session (bench/load.py).
+    assert _config()["runner"]["postScriptGC"] is False
+
+
+# --- tracebacks -----------------------------------------------------------------------------
+
+
+def test_an_error_inside_a_page_shows_no_traceback(tmp_path):
+    """A workspace that cannot be loaded (a rating of 9 written behind the app's back) breaks the
+    page; the participant sees Streamlit's redacted notice, never the error or a traceback."""
+    engine = storage.make_engine(Settings(TENFOLD_DATA_DIR=tmp_path).resolved_database_url())
+    token = storage.import_workspace(engine, demo_workspace())
+    with engine.begin() as conn:
+        conn.execute(update(storage.ratings).values(score=9, note="SECRET-NOTE"))
+    engine.dispose()
+    server = StreamlitServer(tmp_path)
+    server.start()
+
+    async def visit() -> list[str]:
+        session = StreamlitSession(server.url, timeout=60)
+        try:
+            result = await session.open("interviews", f"w={token}")
+            assert result.exceptions, "the broken workspace should have broken the page"
+            return result.exceptions + result.texts + result.error_alerts
+        finally:
+            await session.close()
+
+    try:
+        shown = asyncio.run(asyncio.wait_for(visit(), 120))
+    finally:
+        server.stop()
+    for text in shown:
+        assert not any(word in text for word in TRACEBACK_WORDS), text
+        assert "SECRET-NOTE" not in text and "less than or equal" not in text, text
+    assert any("redacted" in text for text in shown)  # Streamlit's own notice, with no details
+
+
+# --- no user text as HTML -------------------------------------------------------------------
+
+
+def _constant_strings(tree: ast.Module) -> set[str]:
+    """Module-level names bound once to a constant string (e.g. a fixed CSS block)."""
+    bound: dict[str, list[ast.expr]] = {}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Assign):
+            for target in node.targets:
+                if isinstance(target, ast.Name):
+                    bound.setdefault(target.id, []).append(node.value)
+        elif isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name) and node.value is not None:
+            bound.setdefault(node.target.id, []).append(node.value)
+    return {
+        name for name, values in bound.items()
+        if len(values) == 1 and isinstance(values[0], ast.Constant) and isinstance(values[0].value, str)
+    }  # fmt: skip
+
+
+def html_sinks(source: str) -> list[tuple[int, str, bool]]:
+    """Every call that renders raw HTML: (line, call, whether its content is a constant)."""
+    tree = ast.parse(source)
+    constants = _constant_strings(tree)
+    found = []
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.Call):
+            continue
+        name = ast.unparse(node.func)
+        unsafe = any(
+            kw.arg == "unsafe_allow_html" and not (isinstance(kw.value, ast.Constant) and kw.value.value is False)
+            for kw in node.keywords
+        )
+        raw_html = name.split(".")[-1] == "html" or name.endswith("components.v1.html")
+        if not (unsafe or raw_html):
+            continue
+        content = node.args[0] if node.args else next(
+            (kw.value for kw in node.keywords if kw.arg in ("body", "html")), None
+        )
+        constant = (isinstance(content, ast.Constant) and isinstance(content.value, str)) or (
+            isinstance(content, ast.Name) and content.id in constants
+        )
+        found.append((node.lineno, name, constant))
+    return found
+
+
+def test_the_html_check_catches_user_text():
+    source = (
+        "import streamlit as st\nCSS = '<style>p{}</style>'\nname = st.text_input('n')\n"
+        "st.html(CSS)\nst.markdown('<b>fixed</b>', unsafe_allow_html=True)\n"
+        "st.markdown(f'<b>{name}</b>', unsafe_allow_html=True)\nst.html(name)\n"
+        "st.write(name, unsafe_allow_html=flag)\nst.markdown(name, unsafe_allow_html=False)\n"
+    )
+    assert html_sinks(source) == [
+        (4, "st.html", True), (5, "st.markdown", True), (6, "st.markdown", False),
+        (7, "st.html", False), (8, "st.write", False),
+    ]  # fmt: skip
+
+
+@pytest.mark.parametrize("path", UI_SOURCES, ids=lambda p: str(p.relative_to(ROOT)))
+def test_pages_render_only_constant_html(path: Path):
+    unsafe = [(line, call) for line, call, constant in html_sinks(path.read_text(encoding="utf-8")) if not constant]
+    assert unsafe == [], f"{path.name}: HTML from something other than a constant string at {unsafe}"
+
+
+# --- secrets and data are never committed ---------------------------------------------------
+
+
+def _git(*args: str) -> subprocess.CompletedProcess[str]:
+    if shutil.which("git") is None or not (ROOT / ".git").exists():
+        pytest.skip("not a git checkout")
+    return subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True, timeout=30)
+
+
+@pytest.mark.parametrize(
+    "path",
+    [".streamlit/secrets.toml", "data/tenfold.db", "data/anything.json", "tenfold.db", "x/y.db", "x/y.db-wal"],
+)
+def test_secrets_and_databases_are_ignored(path: str):
+    assert _git("check-ignore", "-q", "--no-index", path).returncode == 0, f"{path} is not ignored"
+
+
+def test_no_secrets_or_databases_are_tracked():
+    tracked = _git("ls-files").stdout.splitlines()
+    secret = (".streamlit/secrets.toml", ".db", ".db-wal", ".db-shm")
+    committed = [f for f in tracked if f.endswith(secret) or f.startswith("data/")]
+    assert committed == []
+
+
+# --- known vulnerabilities ------------------------------------------------------------------
+
+
+def test_pinned_dependencies_have_no_known_vulnerabilities(tmp_path):
+    """pip-audit over requirements.lock. Skips, with the reason, when pip-audit is not installed
+    or cannot reach its vulnerability service (or the index knows none of the pinned versions);
+    fails on any known vulnerability."""
+    audit = Path(sys.executable).with_name("pip-audit")
+    if not audit.exists():
+        pytest.skip("pip-audit is not installed (pip install pip-audit)")
+    report = tmp_path / "audit.json"
+    result = subprocess.run(
+        [str(audit), "-r", str(ROOT / "requirements.lock"), "--no-deps", "--disable-pip",
+         "--progress-spinner", "off", "-f", "json", "-o", str(report)],
+        capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    if not report.exists() or not report.read_text().strip():
+        reason = (result.stderr.strip().splitlines() or ["no output"])[-1]
+        pytest.skip(f"pip-audit could not reach its vulnerability service: {reason[:300]}")
+    dependencies = json.loads(report.read_text())["dependencies"]
+    vulnerable = {d["name"]: [v["id"] for v in d["vulns"]] for d in dependencies if d.get("vulns")}
+    assert vulnerable == {}, f"known vulnerabilities: {vulnerable}"
+    audited = [d for d in dependencies if "skip_reason" not in d]
+    if not audited:
+        pytest.skip(
+            f"pip-audit could audit none of the {len(dependencies)} pinned dependencies "
+            f"(e.g. {dependencies[0]['skip_reason']})"
+        )
