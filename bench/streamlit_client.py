@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import threading
 import time
 from dataclasses import dataclass, field
 from typing import Any
@@ -32,6 +33,27 @@ FINISHED = {
     ForwardMsg.FINISHED_FRAGMENT_RUN_SUCCESSFULLY: "fragment_finished",
     ForwardMsg.FINISHED_WITH_COMPILE_ERROR: "compile_error",
 }
+
+
+def run_to_end(coro: Any, timeout: float) -> Any:
+    """Run `coro` to completion in an event loop of its own thread, so it works even where the
+    calling thread already runs one (Playwright's sync API keeps a loop running in pytest's)."""
+    outcome: dict[str, Any] = {}
+
+    def target() -> None:
+        try:
+            outcome["value"] = asyncio.run(asyncio.wait_for(coro, timeout))
+        except BaseException as error:  # re-raised in the caller's thread
+            outcome["error"] = error
+
+    thread = threading.Thread(target=target, name="streamlit-client", daemon=True)
+    thread.start()
+    thread.join(timeout + 30)
+    if thread.is_alive():
+        raise TimeoutError(f"the websocket client did not finish within {timeout + 30:.0f} s")
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome.get("value")
 
 
 @dataclass(frozen=True)

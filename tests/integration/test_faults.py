@@ -12,7 +12,6 @@ Concurrent writers (the "database is locked" fault) are in test_concurrency.py.
 
 from __future__ import annotations
 
-import asyncio
 import glob
 import os
 import pwd
@@ -31,7 +30,7 @@ import pytest
 from sqlalchemy import create_engine
 from sqlalchemy.exc import OperationalError
 
-from bench.streamlit_client import RunResult, StreamlitSession
+from bench.streamlit_client import RunResult, StreamlitSession, run_to_end
 from core import storage
 from core.demo import demo_workspace
 from core.settings import Settings
@@ -45,7 +44,7 @@ TRACEBACK_WORDS = ("Traceback", 'File "', "OperationalError", "psycopg")
 
 
 def _run(coro, timeout: float = 120):  # type: ignore[no-untyped-def]
-    return asyncio.run(asyncio.wait_for(coro, timeout))
+    return run_to_end(coro, timeout)
 
 
 async def _open(server: StreamlitServer, token: str, page: str = "interviews") -> tuple[StreamlitSession, RunResult]:

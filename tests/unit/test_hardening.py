@@ -5,7 +5,6 @@ dependencies have no known vulnerabilities (when pip-audit can reach its service
 from __future__ import annotations
 
 import ast
-import asyncio
 import json
 import shutil
 import subprocess
@@ -16,7 +15,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import update
 
-from bench.streamlit_client import StreamlitSession
+from bench.streamlit_client import StreamlitSession, run_to_end
 from core import storage
 from core.demo import demo_workspace
 from core.settings import Settings
@@ -79,7 +78,7 @@ def test_an_error_inside_a_page_shows_no_traceback(tmp_path):
             await session.close()
 
     try:
-        shown = asyncio.run(asyncio.wait_for(visit(), 120))
+        shown = run_to_end(visit(), 120)
     finally:
         server.stop()
     for text in shown:
