@@ -11,8 +11,8 @@ For each size N the benchmark
      ``/interviews?w=<token>``, each with its own workspace, and measures the server's RSS with
      them idle against none (``/proc/<pid>/status`` VmRSS);
   4. lets every participant make a change every 5-15 s (uniform, mean 10 s; seeded) for the
-     duration: three in four change a rating (a segmented control), one in four a weight (a
-     slider on the Weights page, switching page first when needed: that run counts too);
+     duration, in visits: about six ratings on Interviews (a segmented control), then about two
+     weights on Weights (a slider), and back; each page switch is a rerun and counts too;
   5. times each run from sending ``rerun_script`` to ``script_finished``, and counts errors:
      an exception box, an error message, a timeout, a disconnect;
   6. reads the database afterwards: each write bumps a workspace's `revision` by exactly 1, so
@@ -56,7 +56,10 @@ from core.dimensions import DIMENSION_KEYS, SCORE_MAX, SCORE_MIN, WEIGHT_MAX, WE
 
 HOST = "127.0.0.1"
 INTERVAL_S = (5.0, 15.0)  # between one participant's changes: uniform, mean 10 s
-RATING_SHARE = 0.75  # the rest are weight changes
+# A participant works in visits: a few ratings on Interviews, then a few weights, and back. Visit
+# lengths are geometric with these means: three changes in four are ratings, and one change in
+# four follows a page switch (which is a whole-page rerun of its own).
+VISIT_MEAN = {"interviews": 6.0, "weights": 2.0}
 RATING_PAGE, WEIGHTS_PAGE = "interviews", "weights"
 SERVER_START_TIMEOUT_S = 90
 OPEN_CONCURRENCY = 12  # sessions opening at once (a workshop arrives over a minute, not in 1 ms)
@@ -191,8 +194,11 @@ async def participate(p: Participant, tally: Tally, started: float, duration: fl
         if due - started > duration:
             return
         await asyncio.sleep(max(0.0, due - time.perf_counter()))
-        rating = p.rng.random() < RATING_SHARE
-        page = RATING_PAGE if rating else WEIGHTS_PAGE
+        if p.rng.random() < 1 / VISIT_MEAN[session.page]:  # this visit is over: the other page
+            page = WEIGHTS_PAGE if session.page == RATING_PAGE else RATING_PAGE
+        else:
+            page = session.page
+        rating = page == RATING_PAGE
         if session.page != page and not tally.record(
             await session.switch_page(page), f"p{p.number} open {page}", tally.page_ms
         ):
