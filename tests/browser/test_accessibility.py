@@ -162,7 +162,7 @@ PARTICIPANT_PAGES: dict[str, tuple[str, Callable[[Page], Iterator[str]] | None]]
 
 
 @pytest.mark.parametrize("path", list(PARTICIPANT_PAGES), ids=lambda p: p or "start")
-def test_participant_page_has_no_serious_violations(demo, axe_source, server, path):
+def test_participant_page_has_no_serious_violations(axe_source, demo, server, path):
     page, token = demo
     title, more_states = PARTICIPANT_PAGES[path]
     ui.goto(page, f"{server.url}/{path}?w={token}")
@@ -177,7 +177,7 @@ def test_participant_page_has_no_serious_violations(demo, axe_source, server, pa
 # --- the counsellor: workshop, cohort, a read-only view ---------------------------------------------
 
 
-def test_counsellor_pages_and_read_only_view_have_no_serious_violations(browser, server, axe_source):
+def test_counsellor_pages_and_read_only_view_have_no_serious_violations(axe_source, browser, server):
     counsellor_context = browser.new_context(viewport={"width": 1280, "height": 900})
     participant_context = browser.new_context(viewport={"width": 1280, "height": 900})
     counsellor, participant = counsellor_context.new_page(), participant_context.new_page()
@@ -228,7 +228,7 @@ def test_counsellor_pages_and_read_only_view_have_no_serious_violations(browser,
     assert_clean(failures)
 
 
-def test_the_audit_catches_violations_and_allows_only_what_it_lists(demo, axe_source, server):
+def test_the_audit_catches_violations_and_allows_only_what_it_lists(axe_source, demo, server):
     """The harness is not vacuous: an unlabelled field and a nameless dialog of our own fail it."""
     page, token = demo
     ui.goto(page, f"{server.url}/weights?w={token}")
