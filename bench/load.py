@@ -247,6 +247,13 @@ class Outcome:
     detail: dict[str, Any]
 
 
+def _machine_busy_s() -> float:
+    """CPU seconds all processes of the machine have used (every core), from /proc/stat."""
+    fields = [int(v) for v in Path("/proc/stat").read_text().splitlines()[0].split()[1:]]
+    idle = fields[3] + (fields[4] if len(fields) > 4 else 0)  # idle + iowait
+    return (sum(fields[:8]) - idle) / os.sysconf("SC_CLK_TCK")
+
+
 def _own_cpu_s() -> float:
     usage = resource.getrusage(resource.RUSAGE_SELF)
     return usage.ru_utime + usage.ru_stime
@@ -350,10 +357,12 @@ async def _run(server: Server, participants: list[Participant], engine: Any, dur
     log(f"  RSS {rss_before} kB with no session, {rss_idle} kB with {n} idle: {idle_kb:.0f} kB per session")
     tally.page_ms.clear()  # opening is not part of the steady-state figures
 
-    cpu_before, client_before, started = server.cpu_s(), _own_cpu_s(), time.perf_counter()
+    cpu_before, client_before, busy_before = server.cpu_s(), _own_cpu_s(), _machine_busy_s()
+    started = time.perf_counter()
     await asyncio.gather(*(participate(p, tally, started, duration) for p in participants if not p.stopped))
     elapsed = time.perf_counter() - started
     cpu, client_cpu = server.cpu_s() - cpu_before, _own_cpu_s() - client_before
+    others_cpu = _machine_busy_s() - busy_before - cpu - client_cpu  # other tenants of this machine
     for p in participants:
         if p.session is not None:
             await p.session.close()
@@ -374,6 +383,7 @@ async def _run(server: Server, participants: list[Participant], engine: Any, dur
         "server_cpu_percent": round(100 * cpu / elapsed),
         "server_cpu_ms_per_rerun": round(1000 * cpu / max(1, len(all_ms)), 1),
         "client_cpu_percent": round(100 * client_cpu / elapsed),
+        "other_processes_cpu_percent": round(100 * others_cpu / elapsed),  # of one core; 200 = both busy
         "uncertain_participants": uncertain,
         "first_errors": tally.errors[:5],
     }
