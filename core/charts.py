@@ -201,11 +201,16 @@ def chart_spec(chart: alt.TopLevelMixin) -> dict[str, Any]:
 
 def _style(chart: alt.TopLevelMixin, large: bool) -> alt.TopLevelMixin:
     size = 17 if large else 12
+    label_limit, max_columns = (260, 2) if large else (200, 3)
+    # The legend sits below the plot, from its left edge: as many columns as the plot's width holds
+    # (one on a phone) and labels no longer than that width, so it never runs past the chart's edge.
+    column_width = label_limit + 30  # symbol, its gap and the padding between columns
     return chart.configure_axis(
         labelFontSize=size, titleFontSize=size + 1, labelLimit=260 if large else 170
     ).configure_legend(
         labelFontSize=size, titleFontSize=size + 1, orient="bottom", direction="horizontal",
-        columns=2 if large else 3, labelLimit=260 if large else 200, symbolSize=150 if large else 100,
+        columns=alt.ExprRef(f"clamp(floor(width / {column_width}), 1, {max_columns})"),
+        labelLimit=alt.ExprRef(f"clamp(width - 30, 60, {label_limit})"), symbolSize=150 if large else 100,
     ).configure_view(strokeWidth=0)  # fmt: skip
 
 

@@ -28,6 +28,16 @@ VERDICT_WORDS = {
 }
 # Five grouped columns rather than nine narrow ones: readable when screen-shared in large text.
 COLUMNS = (("Participant", 2.0), ("Top option", 2.4), ("Leaning", 2.0), ("Verdict", 1.6), ("", 1.3))
+# On a phone Streamlit stacks a row's columns one under the other (below 640 px), so the header row
+# would sit apart from the values: there it is hidden and each value shows its own label instead.
+# Fixed text only: never put user text in here.
+NARROW_TABLE_CSS = """<style>
+[class*="st-key-cohort_label_"] { display: none; }
+@media (max-width: 640px) {
+  .st-key-cohort_header { display: none; }
+  [class*="st-key-cohort_label_"] { display: flex; }
+}
+</style>"""
 
 workshop_id = ui.counsellor_workshop_id()
 workshop = storage.get_workshop(ui.engine(), workshop_id) if workshop_id is not None else None
@@ -66,13 +76,17 @@ def _choose(workspace_id: int) -> None:
 
 def _table(sharing: list[storage.Member], summaries: list[workshops.ParticipantSummary]) -> None:
     widths = [w for _, w in COLUMNS]
-    header = st.columns(widths, vertical_alignment="bottom")
+    st.html(NARROW_TABLE_CSS)
+    header = st.container(key="cohort_header").columns(widths, vertical_alignment="bottom")
     for column, (title, _) in zip(header, COLUMNS, strict=True):
         if title:
             column.markdown(f"**{title}**")
     for member, summary in zip(sharing, summaries, strict=True):
         row = summary.row
         cells = st.columns(widths, vertical_alignment="center")
+        for i, (cell, (title, _)) in enumerate(zip(cells, COLUMNS, strict=True)):
+            if title:  # shown only where the columns stack (a phone)
+                cell.container(key=f"cohort_label_{member.workspace_id}_{i}").markdown(f"**{title}**")
         cells[0].markdown(ui.escape_md(row.participant))
         cells[0].caption(f"{_plural(row.options, 'option')} · {_plural(row.interviews, 'interview')}")
         top_option, top_numbers = _top(row)
