@@ -39,7 +39,7 @@ from tests.conftest import ROOT, missing
 
 RATING = re.compile(r"^rate_\d+_\d+_[a-z_]+_score$")
 DB_BANNER = "cannot reach its database"
-BURST_MAX = 200  # edits; the kill comes long before
+BURST_MAX = 5000  # edits (a few ms each); the kill comes long before
 TRACEBACK_WORDS = ("Traceback", 'File "', "OperationalError", "psycopg")
 
 
@@ -109,7 +109,7 @@ def test_sigkill_mid_burst_keeps_every_acknowledged_edit_and_reloads_the_same(tm
     server = StreamlitServer(tmp_path)
     server.start()
     try:
-        kill_after = random.Random(os.getpid()).uniform(1.0, 2.0)  # somewhere inside the burst
+        kill_after = random.Random(os.getpid()).uniform(0.5, 1.5)  # somewhere inside the burst
         acknowledged, in_flight = _run(_burst_until_killed(server, token, kill_after))
         assert len(acknowledged) >= 3, "too few edits before the kill to prove anything"
 
