@@ -31,6 +31,8 @@ from sqlalchemy import (
     Index,
     Integer,
     MetaData,
+    Row,
+    Select,
     String,
     Table,
     Text,
@@ -309,20 +311,33 @@ def find_workspace(engine: Engine, token: str) -> WorkspaceRef | None:
     if not is_well_formed_token(token):
         return None
     with _read(engine) as conn:
-        row = conn.execute(
-            select(workspaces.c.id, workspaces.c.name, workspaces.c.revision).where(
-                workspaces.c.token_hash == token_hash(token)
-            )
-        ).first()
-        if row is None:
-            return None
-        n_options = conn.execute(
-            select(func.count()).select_from(options).where(options.c.workspace_id == row.id)
-        ).scalar_one()
-        n_interviews = conn.execute(
-            select(func.count()).select_from(interviews).where(interviews.c.workspace_id == row.id)
-        ).scalar_one()
-    return WorkspaceRef(row.id, row.name, row.revision, n_options, n_interviews)
+        row = conn.execute(_ref_query().where(workspaces.c.token_hash == token_hash(token))).first()
+    return None if row is None else _ref(row)
+
+
+def _ref_query() -> Select:  # type: ignore[type-arg]
+    """A workspace with its option and interview counts, in one round trip."""
+    n_options = (
+        select(func.count()).select_from(options).where(options.c.workspace_id == workspaces.c.id).scalar_subquery()
+    )
+    n_interviews = (
+        select(func.count())
+        .select_from(interviews)
+        .where(interviews.c.workspace_id == workspaces.c.id)
+        .scalar_subquery()
+    )
+    return select(
+        workspaces.c.id,
+        workspaces.c.name,
+        workspaces.c.revision,
+        workspaces.c.display_name,
+        n_options.label("n_options"),
+        n_interviews.label("n_interviews"),
+    )
+
+
+def _ref(row: Row) -> WorkspaceRef:  # type: ignore[type-arg]
+    return WorkspaceRef(row.id, row.name, row.revision, row.n_options, row.n_interviews)
 
 
 def _touch(conn: Connection, workspace_id: int) -> None:
@@ -1060,18 +1075,10 @@ def find_shared_workspace(engine: Engine, workshop_id: int, workspace_id: int) -
     """The workspace, if it belongs to this workshop and shares with its counsellor right now."""
     with _read(engine) as conn:
         row = conn.execute(
-            select(workspaces.c.id, workspaces.c.name, workspaces.c.revision, workspaces.c.display_name).where(
+            _ref_query().where(
                 workspaces.c.id == workspace_id,
                 workspaces.c.workshop_id == workshop_id,
                 workspaces.c.shared == True,  # noqa: E712 (SQL expression)
             )
         ).first()
-        if row is None:
-            return None
-        n_options = conn.execute(
-            select(func.count()).select_from(options).where(options.c.workspace_id == row.id)
-        ).scalar_one()
-        n_interviews = conn.execute(
-            select(func.count()).select_from(interviews).where(interviews.c.workspace_id == row.id)
-        ).scalar_one()
-    return SharedWorkspace(WorkspaceRef(row.id, row.name, row.revision, n_options, n_interviews), row.display_name)
+    return None if row is None else SharedWorkspace(_ref(row), row.display_name)
