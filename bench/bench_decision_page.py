@@ -37,6 +37,7 @@ from bench_compare_page import (  # noqa: E402
     _interleaved_medians,
     baseline_data,
     baseline_script,
+    print_figures,
     synthetic_workspace,
 )
 from streamlit import config as st_config  # noqa: E402
@@ -96,13 +97,9 @@ def main() -> int:
             results |= _interleaved_medians({f"decision_page_15_{section}_ms": decision}, RERUNS)
         engine.dispose()
 
-    main_names = ("decision_page_15_cold_ms", "decision_page_15_ms", "baseline_page_ms")
-    for name in main_names:
-        print(f"{name}: {results[name]:.1f} ms")
-    print(f"decision_vs_baseline: {results['decision_page_15_ms'] / results['baseline_page_ms']:.2f} x")
-    for name, value in results.items():
-        if name not in main_names:
-            print(f"{name}: {value:.1f} ms")
+    print_figures(
+        results, ("decision_page_15_cold_ms", "decision_page_15_ms"), "decision_vs_baseline", "decision_page_15_ms"
+    )
     return 0
 
 
