@@ -34,13 +34,9 @@ import random
 import re
 import resource
 import shutil
-import signal
-import socket
-import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -53,15 +49,14 @@ from bench.streamlit_client import RunResult, StreamlitSession  # noqa: E402
 from core import storage  # noqa: E402
 from core.demo import demo_workspace  # noqa: E402
 from core.dimensions import DIMENSION_KEYS, SCORE_MAX, SCORE_MIN, WEIGHT_MAX, WEIGHT_MIN  # noqa: E402
+from tests.streamlit_server import StreamlitServer  # noqa: E402
 
-HOST = "127.0.0.1"
 INTERVAL_S = (5.0, 15.0)  # between one participant's changes: uniform, mean 10 s
 # A participant works in visits: a few ratings on Interviews, then a few weights, and back. Visit
 # lengths are geometric with these means: three changes in four are ratings, and one change in
 # four follows a page switch (which is a whole-page rerun of its own).
 VISIT_MEAN = {"interviews": 6.0, "weights": 2.0}
 RATING_PAGE, WEIGHTS_PAGE = "interviews", "weights"
-SERVER_START_TIMEOUT_S = 90
 OPEN_CONCURRENCY = 12  # sessions opening at once (a workshop arrives over a minute, not in 1 ms)
 RUN_TIMEOUT_S = 20.0  # a run not finished by then is an error (timeout)
 SETTLE_S = 3.0
@@ -72,68 +67,24 @@ def log(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
 
 
-# --- the server ------------------------------------------------------------------------------
+# --- the server's memory and CPU, from /proc --------------------------------------------------
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind((HOST, 0))
-        return sock.getsockname()[1]
+def _proc(server: StreamlitServer, name: str) -> str:
+    assert server.process is not None
+    return Path(f"/proc/{server.process.pid}/{name}").read_text()
 
 
-class Server:
-    """`streamlit run app.py` on a free loopback port, as `make run` starts it (headless)."""
+def rss_kb(server: StreamlitServer) -> int:
+    for line in _proc(server, "status").splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1])
+    raise RuntimeError("no VmRSS")
 
-    def __init__(self, data_dir: Path, database_url: str = "") -> None:
-        self.port = free_port()
-        self.url = f"http://{HOST}:{self.port}"
-        self.log_path = data_dir / "server.log"
-        env = {k: v for k, v in os.environ.items() if k not in ("TENFOLD_DATABASE_URL", "DATABASE_URL")}
-        env["TENFOLD_DATA_DIR"] = str(data_dir)
-        if database_url:
-            env["TENFOLD_DATABASE_URL"] = database_url
-        command = [
-            sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),
-            "--server.address", HOST, "--server.port", str(self.port),
-            "--server.headless", "true", "--server.fileWatcherType", "none",
-            "--browser.gatherUsageStats", "false",
-        ]  # fmt: skip
-        with self.log_path.open("ab") as out:
-            self.process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
-        deadline = time.monotonic() + SERVER_START_TIMEOUT_S
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"streamlit exited early:\n{self.log_tail()}")
-            try:
-                with urllib.request.urlopen(f"{self.url}/_stcore/health", timeout=2) as response:
-                    if response.status == 200:
-                        return
-            except OSError:
-                time.sleep(0.2)
-        self.stop()
-        raise RuntimeError(f"streamlit did not become healthy:\n{self.log_tail()}")
 
-    def log_tail(self) -> str:
-        return self.log_path.read_text(errors="replace")[-3000:]
-
-    def rss_kb(self) -> int:
-        for line in Path(f"/proc/{self.process.pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1])
-        raise RuntimeError("no VmRSS")
-
-    def cpu_s(self) -> float:
-        fields = Path(f"/proc/{self.process.pid}/stat").read_text().rsplit(")", 1)[1].split()
-        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-    def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(timeout=10)
+def cpu_s(server: StreamlitServer) -> float:
+    fields = _proc(server, "stat").rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 # --- one simulated participant ----------------------------------------------------------------
@@ -271,7 +222,7 @@ def _prepare(engine: Any, n: int, seed: int) -> list[Participant]:
     return participants
 
 
-async def _open(server: Server, p: Participant, gate: asyncio.Semaphore) -> RunResult:
+async def _open(server: StreamlitServer, p: Participant, gate: asyncio.Semaphore) -> RunResult:
     async with gate:
         p.session = StreamlitSession(server.url, timeout=RUN_TIMEOUT_S * 3)
         result = await p.session.open(RATING_PAGE, f"w={p.token}")
@@ -325,7 +276,7 @@ def _audit(engine: Any, participants: list[Participant]) -> tuple[int, int, int]
     return lost, doubled, uncertain
 
 
-async def _run(server: Server, participants: list[Participant], engine: Any, duration: float) -> Outcome:
+async def _run(server: StreamlitServer, participants: list[Participant], engine: Any, duration: float) -> Outcome:
     n = len(participants)
     tally = Tally()
     # Warm-up: one tab (a workspace of its own) loads both pages, so imports and caches are
@@ -340,7 +291,7 @@ async def _run(server: Server, participants: list[Participant], engine: Any, dur
             raise RuntimeError(f"warm-up failed: {result}\n{server.log_tail()}")
     await warm.session.close()
     await asyncio.sleep(SETTLE_S)
-    rss_before = server.rss_kb()
+    rss_before = rss_kb(server)
 
     gate = asyncio.Semaphore(OPEN_CONCURRENCY)
     opened_at = time.perf_counter()
@@ -352,16 +303,16 @@ async def _run(server: Server, participants: list[Participant], engine: Any, dur
         else:
             p.stopped = True
     await asyncio.sleep(SETTLE_S)
-    rss_idle = server.rss_kb()
+    rss_idle = rss_kb(server)
     idle_kb = (rss_idle - rss_before) / n
     log(f"  RSS {rss_before} kB with no session, {rss_idle} kB with {n} idle: {idle_kb:.0f} kB per session")
     tally.page_ms.clear()  # opening is not part of the steady-state figures
 
-    cpu_before, client_before, busy_before = server.cpu_s(), _own_cpu_s(), _machine_busy_s()
+    cpu_before, client_before, busy_before = cpu_s(server), _own_cpu_s(), _machine_busy_s()
     started = time.perf_counter()
     await asyncio.gather(*(participate(p, tally, started, duration) for p in participants if not p.stopped))
     elapsed = time.perf_counter() - started
-    cpu, client_cpu = server.cpu_s() - cpu_before, _own_cpu_s() - client_before
+    cpu, client_cpu = cpu_s(server) - cpu_before, _own_cpu_s() - client_before
     others_cpu = _machine_busy_s() - busy_before - cpu - client_cpu  # other tenants of this machine
     for p in participants:
         if p.session is not None:
@@ -407,8 +358,9 @@ def run_size(n: int, duration: float, seed: int, postgres_admin_url: str = "") -
             database_url, drop = _scratch_postgres(postgres_admin_url)
         engine = storage.make_engine(database_url or f"sqlite:///{data_dir / 'tenfold.db'}")
         participants = _prepare(engine, n, seed)
-        server = Server(data_dir, database_url)
+        server = StreamlitServer(data_dir, {"TENFOLD_DATABASE_URL": database_url} if database_url else None)
         try:
+            server.start()
             budget = duration + 4 * RUN_TIMEOUT_S + n * 2 + 120  # opening, settling, the last runs
             return asyncio.run(asyncio.wait_for(_run(server, participants, engine, duration), budget))
         finally:
