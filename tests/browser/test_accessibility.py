@@ -148,27 +148,24 @@ def _scale_opened(page: Page) -> Iterator[str]:
     page.keyboard.press("Escape")
 
 
-# page path, its title, and the states one click away to audit as well
-PARTICIPANT_PAGES: dict[str, tuple[str, Callable[[Page], Iterator[str]] | None]] = {
-    "": ("Tenfold", None),
-    "options": ("Careers and employers", _option_opened),
-    "interviews": ("Interviews & ratings", _scale_opened),
-    "weights": ("What matters to you", None),
-    "compare": ("Compare", _each_view),
-    "decision": ("Decision", _each_section),
-    "transfer": ("Export & import", _both_modes),
-    "workshop": ("Workshop", None),
+# the states one click away from a page (by its path in ui.PARTICIPANT_PAGES), audited as well
+MORE_STATES: dict[str, Callable[[Page], Iterator[str]]] = {
+    "options": _option_opened,
+    "interviews": _scale_opened,
+    "compare": _each_view,
+    "decision": _each_section,
+    "transfer": _both_modes,
 }
 
 
-@pytest.mark.parametrize("path", list(PARTICIPANT_PAGES), ids=lambda p: p or "start")
+@pytest.mark.parametrize("path", list(ui.PARTICIPANT_PAGES), ids=lambda p: p or "start")
 def test_participant_page_has_no_serious_violations(axe_source, demo, server, path):
     page, token = demo
-    title, more_states = PARTICIPANT_PAGES[path]
     ui.goto(page, f"{server.url}/{path}?w={token}")
-    expect(page.get_by_role("heading", level=1).first).to_have_text(title)
+    expect(page.get_by_role("heading", level=1).first).to_have_text(ui.PARTICIPANT_PAGES[path])
     name = path or "start"
     failures = audit(page, axe_source, name)
+    more_states = MORE_STATES.get(path)
     for state in more_states(page) if more_states else ():
         failures += audit(page, axe_source, f"{name}-{state}")
     assert_clean(failures)

@@ -200,27 +200,26 @@ def _workshop(page: Page) -> None:
                      ui.keyed(page, "workshop_task").get_by_role("radio", name="Counsellor sign-in"))
 
 
-# page path, its title, and what else to check on it
-PARTICIPANT_PAGES: dict[str, tuple[str, Callable[[Page], None]]] = {
-    "": ("Tenfold", _start),
-    "options": ("Careers and employers", _options),
-    "interviews": ("Interviews & ratings", _interviews),
-    "weights": ("What matters to you", _weights),
-    "compare": ("Compare", _compare),
-    "decision": ("Decision", _decision),
-    "transfer": ("Export & import", _transfer),
-    "workshop": ("Workshop", _workshop),
+# what else to check on each page of ui.PARTICIPANT_PAGES (by its path): every page has its main actions
+CHECKS: dict[str, Callable[[Page], None]] = {
+    "": _start,
+    "options": _options,
+    "interviews": _interviews,
+    "weights": _weights,
+    "compare": _compare,
+    "decision": _decision,
+    "transfer": _transfer,
+    "workshop": _workshop,
 }
 
 
-@pytest.mark.parametrize("path", list(PARTICIPANT_PAGES), ids=lambda p: p or "start")
+@pytest.mark.parametrize("path", list(ui.PARTICIPANT_PAGES), ids=lambda p: p or "start")
 def test_participant_page_fits_a_phone(phone, server, path):
     page, token = phone
-    title, check = PARTICIPANT_PAGES[path]
     ui.goto(page, f"{server.url}/{path}?w={token}")
-    expect(page.get_by_role("heading", level=1).first).to_have_text(title)
+    expect(page.get_by_role("heading", level=1).first).to_have_text(ui.PARTICIPANT_PAGES[path])
     assert_fits(page, path or "start")
-    check(page)
+    CHECKS[path](page)
 
 
 # Chart text (labels, legends, axis titles) drawn outside its chart is cut off: the chart fits the

@@ -5,6 +5,18 @@ from __future__ import annotations
 from playwright.sync_api import Locator, Page, expect
 
 IDLE = "[data-testid='stApp'][data-test-script-state='notRunning']"
+# The participant's pages, as the accessibility and phone-width tests visit each one: the URL path
+# (the default page's is "") and the page's h1. The counsellor's Cohort page is not in the list.
+PARTICIPANT_PAGES: dict[str, str] = {
+    "": "Tenfold",
+    "options": "Careers and employers",
+    "interviews": "Interviews & ratings",
+    "weights": "What matters to you",
+    "compare": "Compare",
+    "decision": "Decision",
+    "transfer": "Export & import",
+    "workshop": "Workshop",
+}
 
 
 def wait_idle(page: Page, timeout: float = 20_000) -> None:
