@@ -15,11 +15,12 @@ over options).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
+from core import kernels
 from core.dimensions import DIMENSION_KEYS, SCORE_MAX, SCORE_MIN
 from core.models import Workspace
 
@@ -30,6 +31,11 @@ _DIM_INDEX = {key: i for i, key in enumerate(DIMENSION_KEYS)}
 THIN_COVERAGE = 0.5
 # Scores are rounded to this many decimals before ranking, so float noise never splits a tie.
 RANK_DECIMALS = 9
+RANK_STEPS_PER_POINT = 10.0**RANK_DECIMALS
+# Score points per rating step above the bottom of the scale: the top of the scale is 100.
+POINTS_PER_UNIT = 100.0 / (SCORE_MAX - SCORE_MIN)
+# Options compete within their kind; this is also the order kinds are listed in.
+KIND_GROUP = {"career": 0, "employer": 1}
 
 
 @dataclass(frozen=True)
@@ -48,6 +54,11 @@ class Evidence:
     weights: np.ndarray  # (10,) float
     own_ratings: np.ndarray  # (n,) int: ratings of the option itself
     interviews: np.ndarray  # (n,) int: interviews (not self-assessments) that rated it
+    kind_group: np.ndarray = field(init=False)  # (n,) int: KIND_GROUP of each kind, for ranking
+
+    def __post_init__(self) -> None:
+        group = np.array([KIND_GROUP[kind] for kind in self.kinds], dtype=np.int64)
+        object.__setattr__(self, "kind_group", group)
 
     @property
     def n(self) -> int:
@@ -136,28 +147,12 @@ def evidence(workspace: Workspace) -> Evidence:
 def weighted_scores(mean: np.ndarray, weights: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Score (0-100, NaN when no evidence counts) and coverage (0-1) for each row of `mean`.
 
-    `mean` may carry leading batch axes (..., n, 10) and `weights` (..., 10).
-    Two matrix products do the work (the weight of the dimensions with a value, and the weighted
-    sum of those values), so a call costs a handful of numpy operations at any size.
+    `mean` may carry leading axes (..., n, 10), e.g. one matrix per step of the history.
     """
-    weights = np.asarray(weights, dtype=float)
-    missing = np.isnan(mean)
-    if weights.ndim == 1:
-        used = (~missing) @ weights
-        points = np.where(missing, 0.0, mean) @ weights
-    else:
-        column = weights[..., :, None]
-        used = ((~missing) @ column)[..., 0]
-        points = (np.where(missing, 0.0, mean) @ column)[..., 0]
-    points -= SCORE_MIN * used  # sum over E of w_d * (m - SCORE_MIN); exactly 0 where E is empty
-    total = weights.sum(axis=-1)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        # 0 / 0 is NaN: an option with no evidence that counts has no score, never 0.
-        score = points * (100.0 / (SCORE_MAX - SCORE_MIN)) / used
-        coverage = used / (total if weights.ndim == 1 else total[..., None])
-    if not (total > 0).all():  # every weight 0: nothing counts, coverage 0
-        coverage = np.where(np.isnan(coverage), 0.0, coverage)
-    return score, coverage
+    mean = np.asarray(mean, dtype=np.float64)
+    rows = np.ascontiguousarray(mean.reshape(-1, N_DIMENSIONS))
+    score, coverage = kernels.score_rows(rows, _as_weights(weights), SCORE_MIN, POINTS_PER_UNIT)
+    return score.reshape(mean.shape[:-1]), coverage.reshape(mean.shape[:-1])
 
 
 def contributions(mean: np.ndarray, weights: np.ndarray) -> np.ndarray:
@@ -171,27 +166,37 @@ def contributions(mean: np.ndarray, weights: np.ndarray) -> np.ndarray:
 
 
 def ranks_within_kind(score: np.ndarray, kinds: np.ndarray) -> np.ndarray:
-    """Competition ranks (1, 2, 2, 4) among options of the same kind; unscored last."""
-    kinds = np.asarray(kinds)
-    # Whole numbers of 1e-RANK_DECIMALS points: the same as rounding to RANK_DECIMALS, for less work.
-    scaled = np.rint(np.asarray(score, dtype=float) * 10.0**RANK_DECIMALS)
-    ranks = np.empty(len(scaled), dtype=np.int64)
-    todo = np.arange(len(scaled))
-    while todo.size:  # once per kind present
-        members = kinds == kinds[todo[0]]
-        alone = members.all()
-        values = scaled if alone else scaled[members]
-        unscored = np.isnan(values)
-        n_scored = values.size - np.count_nonzero(unscored)
-        # np.sort puts NaN last, so "how many sort at or below me" never counts an unscored option:
-        # rank = 1 + how many scored options of this kind score strictly higher.
-        kind_ranks = n_scored + 1 - np.searchsorted(np.sort(values), values, side="right")
-        kind_ranks[unscored] = n_scored + 1
-        if alone:
-            return kind_ranks
-        ranks[members] = kind_ranks
-        todo = todo[~members[todo]]
-    return ranks
+    """Competition ranks (1, 2, 2, 4) among options of the same kind; unscored last.
+
+    `kinds` may hold any labels (e.g. "career"/"employer"): options with equal labels compete.
+    """
+    _labels, group = np.unique(np.asarray(kinds), return_inverse=True)
+    score = np.ascontiguousarray(score, dtype=np.float64)
+    return kernels.competition_ranks(score, group.astype(np.int64), RANK_STEPS_PER_POINT)
+
+
+def rank_options(
+    mean: np.ndarray, weights: np.ndarray, kind_group: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Score, coverage and rank within kind of each row of `mean` (n, 10), in one pass.
+
+    `kind_group` is `Evidence.kind_group`: 0 for careers, 1 for employers.
+    """
+    return kernels.score_and_rank(
+        np.ascontiguousarray(mean, dtype=np.float64),
+        _as_weights(weights),
+        SCORE_MIN,
+        POINTS_PER_UNIT,
+        np.ascontiguousarray(kind_group, dtype=np.int64),
+        RANK_STEPS_PER_POINT,
+    )
+
+
+def _as_weights(weights: np.ndarray) -> np.ndarray:
+    weights = np.ascontiguousarray(weights, dtype=np.float64)
+    if weights.shape != (N_DIMENSIONS,):
+        raise ValueError(f"expected {N_DIMENSIONS} weights, got an array of shape {weights.shape}")
+    return weights
 
 
 @dataclass(frozen=True)
@@ -219,7 +224,7 @@ class Standing:
                 "interviews": ev.interviews,
             }
         )
-        kind_order = frame["kind"].map({"career": 0, "employer": 1})
+        kind_order = frame["kind"].map(KIND_GROUP)
         return (
             frame.assign(_kind=kind_order)
             .sort_values(["_kind", "rank", "name"], kind="stable")
@@ -230,8 +235,7 @@ class Standing:
 
 def standing(workspace: Workspace) -> Standing:
     ev = evidence(workspace)
-    score, coverage = weighted_scores(ev.mean, ev.weights)
-    return Standing(ev, score, coverage, ranks_within_kind(score, ev.kinds))
+    return Standing(ev, *rank_options(ev.mean, ev.weights, ev.kind_group))
 
 
 def score_history(workspace: Workspace) -> pd.DataFrame:

@@ -1,6 +1,7 @@
 """The decision engine: exact sensitivity against a brute-force sweep, the four verdicts on
 hand-made workspaces and on the demo, ask-next, and the `decide` bundle."""
 
+import dataclasses
 import datetime as dt
 
 import numpy as np
@@ -80,8 +81,7 @@ def top_is_first(ev: Evidence, members: np.ndarray, r: int, j: int, t: np.ndarra
     t = np.atleast_1d(np.asarray(t, dtype=float))
     weights = np.tile(ev.weights, (len(t), 1))
     weights[:, j] = t
-    mean = np.broadcast_to(ev.mean[members], (len(t), len(members), D))
-    score, _ = weighted_scores(mean, weights)
+    score = np.array([weighted_scores(ev.mean[members], w)[0] for w in weights])
     rounded = np.round(score, 9)  # exactly how ranks_within_kind compares scores
     filled = np.where(np.isnan(rounded), -np.inf, rounded)
     best = filled.max(axis=1)
@@ -466,7 +466,7 @@ def test_verdict_and_ask_next_hold_their_promises(rows, kinds, weights, leaning,
     n = len(rows)
     flags = [i == leaning for i in range(n)]
     ev = make_evidence(rows, weights, kinds=kinds[:n], leaning=flags)
-    ev = Evidence(**{**ev.__dict__, "count": ev.count * counts, "own_ratings": ev.own_ratings * counts})
+    ev = dataclasses.replace(ev, count=ev.count * counts, own_ratings=ev.own_ratings * counts)
     score, coverage = weighted_scores(ev.mean, ev.weights)
     now = Standing(ev, score, coverage, ranks_within_kind(score, ev.kinds))
     rb = robustness(ev, draws=300, seed=1)

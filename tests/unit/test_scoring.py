@@ -14,9 +14,11 @@ from core.demo import demo_workspace
 from core.dimensions import DIMENSION_KEYS, SCORE_MAX, SCORE_MIN
 from core.models import Contact, Interview, Option, Rating, Workspace, default_weights
 from core.scoring import (
+    KIND_GROUP,
     THIN_COVERAGE,
     contributions,
     evidence,
+    rank_options,
     ranks_within_kind,
     score_history,
     standing,
@@ -154,16 +156,22 @@ def test_all_weights_zero_means_no_score_and_no_coverage():
     assert list(coverage) == [0.0, 0.0]
 
 
-def test_batched_weights_match_one_at_a_time():
+def test_leading_axes_of_the_matrix_are_scored_row_by_row():
     rng = np.random.default_rng(1)
-    mean = rng.uniform(SCORE_MIN, SCORE_MAX, size=(6, D))
+    mean = rng.uniform(SCORE_MIN, SCORE_MAX, size=(4, 6, D))
     mean[rng.random(mean.shape) < 0.3] = np.nan
-    weights = rng.integers(0, 6, size=(4, D)).astype(float)
-    score, coverage = weighted_scores(np.broadcast_to(mean, (4, 6, D)), weights)
+    weights = rng.integers(0, 6, size=D).astype(float)
+    score, coverage = weighted_scores(mean, weights)
+    assert score.shape == coverage.shape == (4, 6)
     for k in range(4):
-        one, cov = weighted_scores(mean, weights[k])
-        np.testing.assert_allclose(score[k], one, equal_nan=True)
-        np.testing.assert_allclose(coverage[k], cov)
+        one, cov = weighted_scores(mean[k], weights)
+        np.testing.assert_array_equal(score[k], one)
+        np.testing.assert_array_equal(coverage[k], cov)
+
+
+def test_weights_of_the_wrong_shape_are_refused():
+    with pytest.raises(ValueError, match="expected 10 weights"):
+        weighted_scores(np.full((2, D), 3.0), np.ones((2, D)))
 
 
 def test_contributions_add_up_to_the_score():
@@ -277,6 +285,18 @@ def test_an_option_at_least_as_good_everywhere_never_ranks_below(data, draw):
     score, _ = weighted_scores(mean, weights)
     ranks = ranks_within_kind(score, kinds)
     assert ranks[row] <= ranks[0]
+
+
+@PROPERTY
+@given(matrices(max_rows=60), st.data())
+def test_the_one_pass_ranking_matches_scoring_then_ranking(data, draw):
+    mean, weights = data
+    kinds = draw.draw(st.lists(st.sampled_from(list(KIND_GROUP)), min_size=len(mean), max_size=len(mean)))
+    score, coverage, rank = rank_options(mean, weights, np.array([KIND_GROUP[k] for k in kinds]))
+    expected_score, expected_coverage = weighted_scores(mean, weights)
+    np.testing.assert_array_equal(score, expected_score)
+    np.testing.assert_array_equal(coverage, expected_coverage)
+    np.testing.assert_array_equal(rank, ranks_within_kind(score, np.array(kinds, dtype=object)))
 
 
 @PROPERTY
