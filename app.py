@@ -7,7 +7,7 @@ from pathlib import Path
 import streamlit as st
 from sqlalchemy.exc import OperationalError
 
-import ui
+from ui import counsellor, presentation, router, workspace
 
 PAGES_DIR = Path(__file__).parent / "pages"
 
@@ -21,19 +21,19 @@ pages = {
     "compare": st.Page(PAGES_DIR / "compare.py", title="Compare", icon=":material/leaderboard:"),
     "decision": st.Page(PAGES_DIR / "decision.py", title="Decision", icon=":material/verified:"),
     "workshop": st.Page(PAGES_DIR / "workshop.py", title="Workshop", icon=":material/school:"),
-    # Counsellor pages: in the menu only after the workshop's passcode (ui.navigation_pages).
+    # Counsellor pages: in the menu only after the workshop's passcode (ui.counsellor.navigation_pages).
     "cohort": st.Page(PAGES_DIR / "cohort.py", title="Cohort", icon=":material/groups:"),
     "transfer": st.Page(PAGES_DIR / "transfer.py", title="Export & import", icon=":material/swap_vert:"),
 }
-ui.register_pages(pages)
+router.register_pages(pages)
 
-token = ui.sync_token_with_url()
-shown, menu = ui.navigation_pages(pages)
+token = workspace.sync_token_with_url()
+shown, menu = counsellor.navigation_pages(pages)
 current = st.navigation(shown, position=menu)
 
 try:
-    ui.sidebar_summary()
-    ui.presentation_toggle()
+    workspace.sidebar_summary()
+    presentation.presentation_toggle()
     current.run()
 except OperationalError:
     st.error(

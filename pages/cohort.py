@@ -13,10 +13,11 @@ import math
 
 import streamlit as st
 
-import ui
 from core import cohort_charts, storage, workshops
 from core.scoring import THIN_COVERAGE
 from core.summary import cohort_csv, csv_bytes
+from ui import counsellor, database, escape_md, messages
+from ui.presentation import presentation_mode
 
 REFRESH_SECONDS = 3
 PRESENT_KEY = "cohort_present"  # plain key: the workspace whose Present button was clicked
@@ -39,23 +40,23 @@ NARROW_TABLE_CSS = """<style>
 }
 </style>"""
 
-workshop_id = ui.counsellor_workshop_id()
-workshop = storage.get_workshop(ui.engine(), workshop_id) if workshop_id is not None else None
+workshop_id = counsellor.counsellor_workshop_id()
+workshop = storage.get_workshop(database.engine(), workshop_id) if workshop_id is not None else None
 if workshop is None:
     st.error("**Counsellors only.** Sign in with your workshop's join code and passcode on the Workshop page.")
     st.stop()
 
-st.title(f"Cohort: {ui.escape_md(workshop.name)}")
+st.title(f"Cohort: {escape_md(workshop.name)}")
 code = workshops.spoken_join_code(workshop.join_code)
-ui.show_flash()
-url = ui.database_url()
-large = ui.presentation_mode()
+messages.show_flash()
+url = database.database_url()
+large = presentation_mode()
 
 
 @st.cache_data(max_entries=4096, ttl=dt.timedelta(hours=12), show_spinner=False)
 def _summary(url: str, workspace_id: int, revision: int, display_name: str) -> workshops.ParticipantSummary:
     # Keyed by revision: a new rating bumps it, so this never hides a participant's latest write.
-    return workshops.participant_summary(display_name, storage.load_workspace(ui.engine(), workspace_id))
+    return workshops.participant_summary(display_name, storage.load_workspace(database.engine(), workspace_id))
 
 
 def _plural(n: int, word: str) -> str:
@@ -87,14 +88,14 @@ def _table(sharing: list[storage.Member], summaries: list[workshops.ParticipantS
         for i, (cell, (title, _)) in enumerate(zip(cells, COLUMNS, strict=True)):
             if title:  # shown only where the columns stack (a phone)
                 cell.container(key=f"cohort_label_{member.workspace_id}_{i}").markdown(f"**{title}**")
-        cells[0].markdown(ui.escape_md(row.participant))
+        cells[0].markdown(escape_md(row.participant))
         cells[0].caption(f"{_plural(row.options, 'option')} · {_plural(row.interviews, 'interview')}")
         top_option, top_numbers = _top(row)
-        cells[1].markdown(ui.escape_md(top_option) or "—")
+        cells[1].markdown(escape_md(top_option) or "—")
         cells[1].caption(top_numbers)
-        cells[2].markdown(ui.escape_md(row.leaning) or "—")
+        cells[2].markdown(escape_md(row.leaning) or "—")
         cells[3].markdown(VERDICT_WORDS.get(row.verdict, "—"))
-        if ui.presenting_pages():  # a page to present on
+        if counsellor.presenting_pages():  # a page to present on
             cells[4].button(
                 "Present",
                 key=f"cohort_present_{member.workspace_id}",
@@ -109,8 +110,8 @@ def live() -> None:
     # A click on Present is remembered by its callback and acted on here, before anything else.
     chosen = st.session_state.pop(PRESENT_KEY, None)
     if chosen is not None:
-        ui.present(chosen)
-    members = storage.cohort_members(ui.engine(), workshop.id)
+        counsellor.present(chosen)
+    members = storage.cohort_members(database.engine(), workshop.id)
     sharing = [m for m in members if m.shared]
     quiet = [m for m in members if not m.shared]
     summaries = [_summary(url, m.workspace_id, m.revision, m.display_name) for m in sharing]  # type: ignore[arg-type]
@@ -148,7 +149,7 @@ def live() -> None:
     if quiet:
         with st.container(key="cohort_quiet"):
             st.subheader("Joined, not sharing")
-            st.markdown(" · ".join(ui.escape_md(m.display_name) for m in quiet))
+            st.markdown(" · ".join(escape_md(m.display_name) for m in quiet))
             st.caption("You see only their names until they switch sharing on.")
 
     if summaries:

@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import streamlit as st
 
-import ui
 from core import charts
+from ui import messages, router, workspace
 from ui.chart_panel import chart_panel, standing_of
+from ui.presentation import presentation_mode
 
 st.title("Compare")
-opened = ui.require_workspace()
-ui.show_flash()
+opened = workspace.require_workspace()
+messages.show_flash()
 scores = standing_of(opened)
 ev = scores.evidence
 
@@ -24,9 +25,9 @@ NEXT = {"no_options": ("options", "Add careers and employers"), "no_weights": ("
 
 def show_empty(empty: charts.EmptyState) -> None:
     st.info(empty.message, icon=":material/info:")
-    if empty.reason in NEXT and not ui.presentation_mode():
+    if empty.reason in NEXT and not presentation_mode():
         page, label = NEXT[empty.reason]
-        st.page_link(ui.page(page), label=label, icon=":material/arrow_forward:")
+        st.page_link(router.page(page), label=label, icon=":material/arrow_forward:")
     st.stop()
 
 

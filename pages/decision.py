@@ -10,24 +10,25 @@ from __future__ import annotations
 import numpy as np
 import streamlit as st
 
-import ui
 from core import charts
 from core import decision_charts as dc
 from core.decision import NOT_ENOUGH_EVIDENCE, thresholds_in_words
 from ui import decision_panel as panel
+from ui import escape_md, messages, router, workspace
+from ui.presentation import presentation_mode
 
 SECTION_KEY, KIND_KEY, TABLE_KEY = "decision_section", "decision_kind", "decision_as_table"
 
 st.title("Decision")
-opened = ui.require_workspace()
-ui.show_flash()
-large = ui.presentation_mode()
+opened = workspace.require_workspace()
+messages.show_flash()
+large = presentation_mode()
 
 
 def link(name: str, label: str, icon: str) -> None:
     """A link to an editing page; none in presentation mode (nor in a counsellor's read-only view)."""
     if not large:
-        st.page_link(ui.page(name), label=label, icon=icon)
+        st.page_link(router.page(name), label=label, icon=icon)
 
 
 decision = panel.decision_of(opened)
@@ -59,12 +60,12 @@ panel.verdict_box(decision)
 if not verdict.is_leaning and verdict.option_name:
     st.markdown(
         "You have not set a current leaning yet, so the verdict above is about the option the evidence "
-        f"favours, **{ui.escape_md(verdict.option_name)}**. Set the option you are leaning towards to see "
+        f"favours, **{escape_md(verdict.option_name)}**. Set the option you are leaning towards to see "
         "whether the evidence backs it."
     )
     link("options", "Set your current leaning", ":material/flag:")
 with st.expander("How we decide"):
-    st.markdown("\n".join(f"- {ui.escape_md(line)}" for line in thresholds_in_words()))
+    st.markdown("\n".join(f"- {escape_md(line)}" for line in thresholds_in_words()))
 
 # --- which kind, which section -------------------------------------------------------------------
 kinds = [k for k in ("career", "employer") if (ev.kinds == k).any()]
@@ -98,7 +99,7 @@ if section == "ask":
     panel.ask_next_section(opened, parts, verdict.headline)
 elif len(members) < 2:
     st.info(
-        f"{ui.escape_md(ev.names[members[0]])} is your only {kind} so far. Add at least one other {kind} you are "
+        f"{escape_md(ev.names[members[0]])} is your only {kind} so far. Add at least one other {kind} you are "
         "considering, and ask about it, to see how they compare.",
         icon=":material/info:",
     )

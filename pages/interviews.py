@@ -6,21 +6,22 @@ import datetime as dt
 
 import streamlit as st
 
-import ui
 from core import storage
 from core.dimensions import DIMENSIONS, SCORE_MAX, SCORE_MIN, Dimension
+from ui import database, escape_md, messages, router, workspace
+from ui.presentation import presentation_mode
 
 st.title("Interviews & ratings")
-opened = ui.require_workspace()
-ui.show_flash()
-engine, ws = ui.engine(), opened.workspace
-editing_allowed = not ui.presentation_mode()
+opened = workspace.require_workspace()
+messages.show_flash()
+engine, ws = database.engine(), opened.workspace
+editing_allowed = not presentation_mode()
 option_names = {int(o.id): o.name for o in ws.options}
 KIND_LABELS = {"interview": "Informational interview", "self": "Self-assessment (no interview)"}
 
 if not ws.options:
     st.info("Add the careers and employers you are considering first; then log the interviews that informed them.")
-    st.page_link(ui.page("options"), label="Go to Options", icon=":material/arrow_forward:")
+    st.page_link(router.page("options"), label="Go to Options", icon=":material/arrow_forward:")
     st.stop()
 
 
@@ -44,9 +45,11 @@ def _details_from_state(prefix: str) -> dict:
 
 
 def _log() -> None:
-    new_id = ui.attempt(lambda: storage.add_interview(engine, opened.id, **_details_from_state("interviews_new_")))
+    new_id = messages.attempt(
+        lambda: storage.add_interview(engine, opened.id, **_details_from_state("interviews_new_"))
+    )
     if new_id is not None:
-        ui.flash("Saved. Now rate what you learned, dimension by dimension.")
+        messages.flash("Saved. Now rate what you learned, dimension by dimension.")
         st.session_state["interviews_selected"] = new_id
         for field in ("contact", "role", "org", "notes"):
             st.session_state[f"interviews_new_{field}"] = ""
@@ -96,17 +99,17 @@ selected_id = st.selectbox("Interview", entry_ids, key="interviews_selected", fo
 entry = next(i for i in ws.interviews if int(i.id) == selected_id)
 
 if entry.notes:
-    st.caption(ui.escape_md(entry.notes))
+    st.caption(escape_md(entry.notes))
 
 
 def _save_details(interview_id: int) -> None:
     prefix = f"interviews_{interview_id}_"
-    ui.attempt(lambda: storage.update_interview(engine, opened.id, interview_id, **_details_from_state(prefix)),
+    messages.attempt(lambda: storage.update_interview(engine, opened.id, interview_id, **_details_from_state(prefix)),
                "Interview updated.")
 
 
 def _delete_entry(interview_id: int) -> None:
-    ui.attempt(lambda: storage.delete_interview(engine, opened.id, interview_id), "Interview deleted.")
+    messages.attempt(lambda: storage.delete_interview(engine, opened.id, interview_id), "Interview deleted.")
     st.session_state.pop("interviews_confirm_delete", None)
 
 
@@ -151,7 +154,7 @@ if not informed:
 
 rated_option = st.radio(
     "Rate", informed, key=f"interviews_{selected_id}_rate_option", horizontal=True,
-    format_func=lambda option_id: ui.escape_md(option_names[option_id]),
+    format_func=lambda option_id: escape_md(option_names[option_id]),
 )
 existing = {r.dimension: r for r in entry.ratings if int(r.option) == rated_option}
 for dimension in DIMENSIONS:  # every run of the page starts the rows from what the database holds
@@ -168,7 +171,7 @@ def _rated_count(interview_id: int, option_id: int, option_name: str) -> None:
     rated = sum(st.session_state.get(f"rate_{interview_id}_{option_id}_{d.key}_saved") is not None for d in DIMENSIONS)
     st.caption(
         f"{rated} of {len(DIMENSIONS)} dimensions rated for "
-        f"{ui.escape_md(option_name)} in this interview. "
+        f"{escape_md(option_name)} in this interview. "
         "Choose 1–5 where the conversation told you something; leave the rest as not discussed. "
         "Click a selected number again to clear it. Every change is saved at once."
     )
@@ -198,9 +201,9 @@ def _save_rating(interview_id: int, option_id: int, dimension: str) -> None:
     before = st.session_state.get(key + "_saved")
     if score is None and before is None:  # a note, not rated yet: it waits for the rating
         label = next(d.label for d in DIMENSIONS if d.key == dimension)
-        ui.flash(f"Pick a rating for {label} to keep this note: a note is saved with its rating.", "warning")
+        messages.flash(f"Pick a rating for {label} to keep this note: a note is saved with its rating.", "warning")
         return
-    saved = ui.attempt(
+    saved = messages.attempt(
         lambda: storage.set_rating(engine, opened.id, interview_id, option_id, dimension, score, note) or True
     )
     if not saved:  # refused, or the database is unreachable: show what was saved
@@ -211,12 +214,12 @@ def _save_rating(interview_id: int, option_id: int, dimension: str) -> None:
         st.session_state[key + "_note"] = ""
         st.rerun()  # from a callback: the whole page
     elif before is None:
-        ui.rerun_fragments(COUNT_FRAGMENT)  # a first rating: the count, not this control again
+        router.rerun_fragments(COUNT_FRAGMENT)  # a first rating: the count, not this control again
 
 
 @st.fragment
 def _score_control(interview_id: int, option_id: int, dimension: Dimension, editing: bool) -> None:
-    ui.show_flash()
+    messages.show_flash()
     st.segmented_control(
         f"{dimension.label} rating",
         SCORES,

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import streamlit as st
 
-import ui
 from core import storage
+from ui import database, escape_md, messages, workspace
+from ui.presentation import presentation_mode
 
 st.title("Careers and employers")
-opened = ui.require_workspace()
-ui.show_flash()
-engine, ws = ui.engine(), opened.workspace
+opened = workspace.require_workspace()
+messages.show_flash()
+engine, ws = database.engine(), opened.workspace
 careers = [o for o in ws.options if o.kind == "career"]
 NO_CAREER = 0  # sentinel id for "not linked to a career" in select boxes
 career_names = {int(o.id): o.name for o in careers}
@@ -23,7 +24,7 @@ def _career_label(career_id: int) -> str:
 def _add() -> None:
     kind = st.session_state["options_add_kind"]
     career = st.session_state.get("options_add_career", NO_CAREER)
-    added = ui.attempt(
+    added = messages.attempt(
         lambda: storage.add_option(
             engine,
             opened.id,
@@ -33,11 +34,11 @@ def _add() -> None:
         ),
     )
     if added is not None:
-        ui.flash(f"Added {st.session_state['options_add_name'].strip()}.")
+        messages.flash(f"Added {st.session_state['options_add_name'].strip()}.")
         st.session_state["options_add_name"] = ""
 
 
-if not ui.presentation_mode():
+if not presentation_mode():
     with st.form("options_add", clear_on_submit=False, border=True):
         st.markdown("**Add a career or an employer**")
         cols = st.columns([1, 2, 2])
@@ -58,7 +59,7 @@ if not ws.options:
 
 def _set_leaning() -> None:
     choice = st.session_state["options_leaning"]
-    ui.attempt(lambda: storage.set_leaning(engine, opened.id, None if choice == NO_CAREER else choice),
+    messages.attempt(lambda: storage.set_leaning(engine, opened.id, None if choice == NO_CAREER else choice),
                "Current leaning saved.")
 
 
@@ -71,7 +72,7 @@ st.selectbox(
     key="options_leaning",
     format_func=lambda i: all_names.get(i, "— not decided —"),
     on_change=_set_leaning,
-    disabled=ui.presentation_mode(),
+    disabled=presentation_mode(),
     help="Tenfold checks this choice against the evidence. At most one option can be your leaning.",
 )
 
@@ -79,7 +80,7 @@ st.selectbox(
 def _save_option(option_id: int) -> None:
     prefix = f"options_{option_id}_"
     career = st.session_state.get(prefix + "career", NO_CAREER)
-    ui.attempt(
+    messages.attempt(
         lambda: storage.update_option(
             engine,
             opened.id,
@@ -93,7 +94,7 @@ def _save_option(option_id: int) -> None:
 
 
 def _delete(option_id: int, name: str) -> None:
-    ui.attempt(lambda: storage.delete_option(engine, opened.id, option_id), f"Deleted {name}.")
+    messages.attempt(lambda: storage.delete_option(engine, opened.id, option_id), f"Deleted {name}.")
     st.session_state.pop("options_confirm_delete", None)
 
 
@@ -107,24 +108,24 @@ for kind, title in (("career", "Careers"), ("employer", "Employers")):
         prefix = f"options_{option_id}_"
         badge = " · current leaning" if option.leaning else ""
         belongs = f" ({career_names.get(int(option.career), '')})" if option.career else ""
-        with st.expander(ui.escape_md(f"{option.name}{belongs}") + badge, expanded=False):
+        with st.expander(escape_md(f"{option.name}{belongs}") + badge, expanded=False):
             # Widgets show the database's values on every run (another tab may have changed them).
             st.session_state[prefix + "name"] = option.name
             st.session_state[prefix + "notes"] = option.notes
             st.text_input("Name", key=prefix + "name", max_chars=120, on_change=_save_option, args=(option_id,),
-                          disabled=ui.presentation_mode())
+                          disabled=presentation_mode())
             if kind == "employer":
                 st.session_state[prefix + "career"] = int(option.career) if option.career else NO_CAREER
                 st.selectbox("Belongs to career", [NO_CAREER, *career_names], key=prefix + "career",
                              format_func=_career_label, on_change=_save_option, args=(option_id,),
-                             disabled=ui.presentation_mode())
+                             disabled=presentation_mode())
             st.text_area("Notes", key=prefix + "notes", max_chars=10_000, on_change=_save_option,
-                         args=(option_id,), disabled=ui.presentation_mode())
-            if ui.presentation_mode():
+                         args=(option_id,), disabled=presentation_mode())
+            if presentation_mode():
                 continue
             if st.session_state.get("options_confirm_delete") == option_id:
                 count = storage.option_rating_count(engine, opened.id, option_id)
-                st.warning(f"Delete **{ui.escape_md(option.name)}** and its {count} rating(s)? This cannot be undone.")
+                st.warning(f"Delete **{escape_md(option.name)}** and its {count} rating(s)? This cannot be undone.")
                 c1, c2 = st.columns(2)
                 c1.button("Yes, delete", key=prefix + "delete_yes", type="primary",
                           on_click=_delete, args=(option_id, option.name))

@@ -6,9 +6,10 @@ import re
 
 import streamlit as st
 
-import ui
 from core import storage
 from core.demo import demo_workspace
+from ui import database, messages, router, workspace
+from ui.presentation import presentation_mode
 
 st.title("Tenfold")
 st.markdown(
@@ -16,43 +17,43 @@ st.markdown(
     "**ten dimensions**, say how much each one matters to you, and see whether the evidence "
     "**confirms your current choice or says to adjust it** — and what to ask next."
 )
-ui.show_flash()
+messages.show_flash()
 
 _TOKEN_IN_TEXT = re.compile(r"(?:[?&]w=)?([A-Za-z0-9_-]{20,64})\s*$")
 
 
 def _start_new() -> None:
-    ui.open_workspace(storage.create_workspace(ui.engine()))
+    workspace.open_workspace(storage.create_workspace(database.engine()))
     st.session_state["start_just_created"] = True
 
 
 def _explore_demo() -> None:
-    token = storage.import_workspace(ui.engine(), demo_workspace())
-    ui.open_workspace(token)  # type: ignore[arg-type]
+    token = storage.import_workspace(database.engine(), demo_workspace())
+    workspace.open_workspace(token)  # type: ignore[arg-type]
     st.session_state["start_just_created"] = True
 
 
 def _open_pasted() -> None:
     text = st.session_state.get("start_paste", "").strip()
     match = _TOKEN_IN_TEXT.search(text)
-    if not match or storage.find_workspace(ui.engine(), match.group(1)) is None:
-        ui.flash("No such workspace. Check that you pasted the whole private link.", "error")
+    if not match or storage.find_workspace(database.engine(), match.group(1)) is None:
+        messages.flash("No such workspace. Check that you pasted the whole private link.", "error")
         return
-    ui.open_workspace(match.group(1))
+    workspace.open_workspace(match.group(1))
     st.session_state["start_paste"] = ""
 
 
-token = st.session_state.get(ui.TOKEN_KEY)
-ref = storage.find_workspace(ui.engine(), token) if token else None
+token = st.session_state.get(workspace.TOKEN_KEY)
+ref = storage.find_workspace(database.engine(), token) if token else None
 
 if token and ref is None:
-    ui.show_no_such_workspace()
-elif ref is not None and ui.presentation_mode():
+    workspace.show_no_such_workspace()
+elif ref is not None and presentation_mode():
     st.success("Your workspace is open. Its private link is hidden while presentation mode is on.")
 elif ref is not None:
     with st.container(border=True):
         st.subheader("Your workspace is open")
-        link = f"{(st.context.url or '').split('?')[0]}?{ui.TOKEN_PARAM}={token}"
+        link = f"{(st.context.url or '').split('?')[0]}?{workspace.TOKEN_PARAM}={token}"
         st.markdown(
             "This is your **private link**. Bookmark it or keep it somewhere safe: anyone who has it "
             "can open and change your workspace, and it is the only way back in."
@@ -60,10 +61,10 @@ elif ref is not None:
         st.code(link, language=None, wrap_lines=True)  # a phone shows it whole, no scrolling box
         if st.session_state.pop("start_just_created", False):
             st.success("Workspace ready. Next: add the careers and employers you are considering.")
-        st.page_link(ui.page("options"), label="Add careers and employers", icon=":material/arrow_forward:")
-        st.page_link(ui.page("interviews"), label="Log an interview", icon=":material/arrow_forward:")
+        st.page_link(router.page("options"), label="Add careers and employers", icon=":material/arrow_forward:")
+        st.page_link(router.page("interviews"), label="Log an interview", icon=":material/arrow_forward:")
         if st.button("Close this workspace on this device", key="start_close"):
-            ui.close_workspace()
+            workspace.close_workspace()
             st.rerun()
 
 left, middle, right = st.columns(3)

@@ -18,7 +18,6 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
-import ui
 from core import storage
 from core.cli import summary_bytes
 from core.images import FORMATS, MIME
@@ -34,6 +33,8 @@ from core.workspace_file import (
     renumber_ids,
     size_problem,
 )
+from ui import database, escape_md, messages, router, workspace
+from ui.presentation import presentation_mode
 
 MODE_KEY = "transfer_mode"
 UPLOAD_KEY = "transfer_upload"
@@ -43,9 +44,9 @@ MODES = {"export": "Export: take it with you", "import": "Import a workspace fil
 FORMAT_LABELS = {"png": "PNG (picture)", "svg": "SVG (sharp at any size)"}
 
 st.title("Export & import")
-ui.show_flash()
-url = ui.database_url()
-engine = ui.engine()
+messages.show_flash()
+url = database.database_url()
+engine = database.engine()
 
 
 # Cached per (database, workspace, revision): never stale. Bytes are immutable, so the cache hands
@@ -80,16 +81,16 @@ def _report(url: str, workspace_id: int, revision: int, seed: int, day: dt.date,
 def _private_link(token: str) -> str:
     """The app's address (not this page's) with the workspace's token, as Start shows it."""
     here = (st.context.url or "").split("?")[0]
-    this_page = "/" + ui.page("transfer").url_path
+    this_page = "/" + router.page("transfer").url_path
     base = here.removesuffix(this_page) if here.endswith(this_page) else here.rstrip("/")
-    return f"{base}/?{ui.TOKEN_PARAM}={token}"
+    return f"{base}/?{workspace.TOKEN_PARAM}={token}"
 
 
 # --- export ---------------------------------------------------------------------------------------
 
 
 def _export() -> None:
-    opened = ui.require_workspace()
+    opened = workspace.require_workspace()
     ws = opened.workspace
     state = (url, opened.id, opened.ref.revision)
     today = dt.date.today()
@@ -168,25 +169,25 @@ def _export() -> None:
 # --- import ---------------------------------------------------------------------------------------
 
 
-def _import_new(workspace: Workspace, file_id: str) -> None:
-    token = ui.attempt(lambda: storage.import_workspace(engine, workspace))
+def _import_new(in_file: Workspace, file_id: str) -> None:
+    token = messages.attempt(lambda: storage.import_workspace(engine, in_file))
     if token is None:
         return
-    previous = st.session_state.get(ui.TOKEN_KEY)
-    ui.open_workspace(token)
+    previous = st.session_state.get(workspace.TOKEN_KEY)
+    workspace.open_workspace(token)
     st.session_state[IMPORTED_KEY] = {"file_id": file_id, "token": token, "previous": previous}
 
 
-def _replace(workspace: Workspace, file_id: str, workspace_id: int) -> None:
+def _replace(in_file: Workspace, file_id: str, workspace_id: int) -> None:
     st.session_state[CONFIRM_KEY] = False
-    done = ui.attempt(lambda: storage.import_workspace(engine, workspace, replace_id=workspace_id) or True)
+    done = messages.attempt(lambda: storage.import_workspace(engine, in_file, replace_id=workspace_id) or True)
     if done:
         st.session_state[IMPORTED_KEY] = {"file_id": file_id, "token": None, "previous": None}
 
 
 def _show_problems(problems: list[str]) -> None:
     count = len(problems)
-    lines = "\n".join(f"- {ui.escape_md(problem)}" for problem in problems)
+    lines = "\n".join(f"- {escape_md(problem)}" for problem in problems)
     st.error(
         f"**This file cannot be imported** ({count} problem{'s' if count != 1 else ''}). Nothing was "
         f"changed.\n\n{lines}",
@@ -203,11 +204,11 @@ def _show_imported(imported: dict[str, str | None]) -> None:
     if imported["previous"]:
         st.markdown("The workspace you had open before is unchanged; its private link is:")
         st.code(_private_link(str(imported["previous"])), language=None, wrap_lines=True)
-    st.page_link(ui.page("decision"), label="See its verdict on Decision", icon=":material/arrow_forward:")
+    st.page_link(router.page("decision"), label="See its verdict on Decision", icon=":material/arrow_forward:")
 
 
 def _import() -> None:
-    if ui.presentation_mode():
+    if presentation_mode():
         st.info("Importing is switched off in presentation mode, so nothing can change while you share your screen.")
         return
     st.markdown(
@@ -225,7 +226,7 @@ def _import() -> None:
         _show_problems([problem])
         return
     try:
-        workspace = parse_workspace(upload.getvalue())
+        in_file = parse_workspace(upload.getvalue())
     except WorkspaceFileError as error:
         _show_problems(error.problems)
         return
@@ -235,18 +236,18 @@ def _import() -> None:
         _show_imported(imported)
         return
 
-    title = f"“{ui.escape_md(workspace.name)}”" if workspace.name else "an unnamed workspace"
-    st.success(f"This file is fine. It holds {title}: {contents_summary(workspace)}.", icon=":material/check:")
-    if workspace.options:
+    title = f"“{escape_md(in_file.name)}”" if in_file.name else "an unnamed workspace"
+    st.success(f"This file is fine. It holds {title}: {contents_summary(in_file)}.", icon=":material/check:")
+    if in_file.options:
         st.dataframe(
             pd.DataFrame(
                 {
-                    "Option": [o.name for o in workspace.options],
-                    "Kind": [o.kind for o in workspace.options],
-                    "Current leaning": ["yes" if o.leaning else "" for o in workspace.options],
+                    "Option": [o.name for o in in_file.options],
+                    "Kind": [o.kind for o in in_file.options],
+                    "Current leaning": ["yes" if o.leaning else "" for o in in_file.options],
                 }
             ),
-            hide_index=True, width="stretch", height=min(36 * (len(workspace.options) + 1), 260),
+            hide_index=True, width="stretch", height=min(36 * (len(in_file.options) + 1), 260),
         )
 
     new, replace = st.columns(2)
@@ -255,16 +256,16 @@ def _import() -> None:
         st.caption("A separate workspace with its own private link; the one you have open stays as it is.")
         st.button(
             "Import as a new workspace", key="transfer_import_new", type="primary",
-            on_click=_import_new, args=(workspace, upload.file_id),
+            on_click=_import_new, args=(in_file, upload.file_id),
         )
-    token = st.session_state.get(ui.TOKEN_KEY)
+    token = st.session_state.get(workspace.TOKEN_KEY)
     ref = storage.find_workspace(engine, token) if token else None
     with replace, st.container(border=True):
         st.markdown("**Replace my current workspace**")
         if ref is None:
             st.caption("No workspace is open, so there is nothing to replace.")
             return
-        current = f"“{ui.escape_md(ref.name)}”" if ref.name else "your current workspace"
+        current = f"“{escape_md(ref.name)}”" if ref.name else "your current workspace"
         st.caption(
             f"Everything in {current} ({ref.options} options, {ref.interviews} interviews and self-assessments) "
             "is deleted and replaced by the file's contents. Its private link stays the same. Download its "
@@ -273,7 +274,7 @@ def _import() -> None:
         confirmed = st.checkbox("Replace everything in my current workspace", key=CONFIRM_KEY)
         st.button(
             "Replace my current workspace", key="transfer_import_replace", disabled=not confirmed,
-            on_click=_replace, args=(workspace, upload.file_id, ref.id),
+            on_click=_replace, args=(in_file, upload.file_id, ref.id),
         )
 
 

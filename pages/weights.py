@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import streamlit as st
 
-import ui
 from core import storage
 from core.dimensions import DIMENSIONS, WEIGHT_DEFAULT, WEIGHT_MAX, WEIGHT_MIN, Dimension
+from ui import database, messages, workspace
+from ui.presentation import presentation_mode
 
 st.title("What matters to you")
-opened = ui.require_workspace()
-ui.show_flash()
-engine, ws = ui.engine(), opened.workspace
+opened = workspace.require_workspace()
+messages.show_flash()
+engine, ws = database.engine(), opened.workspace
 
 st.markdown(
     f"Set how much each dimension matters, from **{WEIGHT_MIN}** (irrelevant to me) to "
@@ -22,14 +23,14 @@ st.markdown(
 
 def _save(dimension: str) -> None:
     key = f"weights_{dimension}"
-    if ui.attempt(lambda: storage.set_weights(engine, opened.id, {dimension: st.session_state[key]}) or True):
+    if messages.attempt(lambda: storage.set_weights(engine, opened.id, {dimension: st.session_state[key]}) or True):
         st.session_state[key + "_saved"] = st.session_state[key]
     else:  # refused, or the database is unreachable: show what was saved
         st.session_state[key] = st.session_state[key + "_saved"]
 
 
 def _reset() -> None:
-    ui.attempt(
+    messages.attempt(
         lambda: storage.set_weights(engine, opened.id, {d.key: WEIGHT_DEFAULT for d in DIMENSIONS}),
         f"All weights set to {WEIGHT_DEFAULT}.",
     )
@@ -39,7 +40,7 @@ def _reset() -> None:
 def _weight(dimension: Dimension, disabled: bool) -> None:
     """One slider, a fragment: moving it saves and redraws it alone, not the whole page, which keeps
     a room of participants at once quick (bench/load.py). The whole page sets it from the database."""
-    ui.show_flash()
+    messages.show_flash()
     st.slider(
         dimension.label,
         min_value=WEIGHT_MIN,
@@ -56,7 +57,7 @@ def _weight(dimension: Dimension, disabled: bool) -> None:
 for dimension in DIMENSIONS:
     st.session_state[f"weights_{dimension.key}"] = ws.weights[dimension.key]
     st.session_state[f"weights_{dimension.key}_saved"] = ws.weights[dimension.key]
-    _weight(dimension, ui.presentation_mode())
+    _weight(dimension, presentation_mode())
 
-if not ui.presentation_mode():
+if not presentation_mode():
     st.button(f"Reset all to equal ({WEIGHT_DEFAULT})", key="weights_reset", on_click=_reset)

@@ -11,9 +11,9 @@ from dataclasses import asdict
 
 import streamlit as st
 
-import ui
 from core import storage, workshops
 from core.workshops import DISPLAY_NAME_MAX, PASSCODE_MAX, PASSCODE_MIN, WORKSHOP_NAME_MAX, SignInGuard
+from ui import counsellor, database, escape_md, messages, router, workspace
 
 # Plain key holding a plain dict (not the dataclass: a session may outlive a reload of its module).
 GUARD_KEY = "workshop_sign_in_guard"  # this session's wrong passcodes and lock
@@ -21,17 +21,17 @@ TASKS = {"join": "Join a workshop", "run": "Run a workshop", "sign_in": "Counsel
 JOIN_PARAM = "join"  # /workshop?join=K7M4QX fills in the code
 
 st.title("Workshop")
-ui.show_flash()
-engine = ui.engine()
+messages.show_flash()
+engine = database.engine()
 
-token = st.session_state.get(ui.TOKEN_KEY)
+token = st.session_state.get(workspace.TOKEN_KEY)
 ref = storage.find_workspace(engine, token) if token else None
 member = storage.membership(engine, ref.id) if ref else None
-counsellor_of = ui.counsellor_workshop_id()
+counsellor_of = counsellor.counsellor_workshop_id()
 counsellor_workshop = storage.get_workshop(engine, counsellor_of) if counsellor_of is not None else None
 
 if st.session_state.pop("workshop_go_cohort", False) and counsellor_workshop is not None:
-    st.switch_page(ui.page("cohort"))
+    st.switch_page(router.page("cohort"))
 
 
 # --- the participant's own workshop --------------------------------------------------------------
@@ -39,7 +39,7 @@ if st.session_state.pop("workshop_go_cohort", False) and counsellor_workshop is 
 
 def _set_sharing() -> None:
     on = bool(st.session_state["workshop_share"])
-    ui.attempt(
+    messages.attempt(
         lambda: storage.set_sharing(engine, ref.id, on),  # type: ignore[union-attr]
         "Your counsellor can now see your workspace, read-only."
         if on
@@ -48,13 +48,13 @@ def _set_sharing() -> None:
 
 
 def _leave() -> None:
-    ui.attempt(lambda: storage.leave_workshop(engine, ref.id), "You left the workshop.")  # type: ignore[union-attr]
+    messages.attempt(lambda: storage.leave_workshop(engine, ref.id), "You left the workshop.")  # type: ignore[union-attr]
 
 
 if member is not None:
     with st.container(border=True, key="workshop_mine"):
-        st.subheader(f"Your workshop: {ui.escape_md(member.workshop.name)}")
-        st.markdown(f"Your counsellor sees you as **{ui.escape_md(member.display_name)}**.")
+        st.subheader(f"Your workshop: {escape_md(member.workshop.name)}")
+        st.markdown(f"Your counsellor sees you as **{escape_md(member.display_name)}**.")
         st.session_state["workshop_share"] = member.shared
         st.toggle("Share my workspace with my counsellor", key="workshop_share", on_change=_set_sharing)
         if member.shared:
@@ -70,14 +70,16 @@ if member is not None:
                 "show your comparison to the group."
             )
         if st.session_state.pop("workshop_just_joined", False):
-            link = f"{(st.context.url or '').split('?')[0]}?{ui.TOKEN_PARAM}={token}"
+            link = f"{(st.context.url or '').split('?')[0]}?{workspace.TOKEN_PARAM}={token}"
             st.markdown(
                 "This is your **private link**. Bookmark it or keep it somewhere safe: anyone who has it "
                 "can open and change your workspace, and it is the only way back in. Your counsellor "
                 "does not get it."
             )
             st.code(link, language=None, wrap_lines=True)
-            st.page_link(ui.page("options"), label="Next: add careers and employers", icon=":material/arrow_forward:")
+            st.page_link(
+                router.page("options"), label="Next: add careers and employers", icon=":material/arrow_forward:"
+            )
         st.button("Leave this workshop", key="workshop_leave", on_click=_leave)
 
 
@@ -85,13 +87,13 @@ if member is not None:
 
 
 def _sign_out() -> None:
-    ui.sign_out_counsellor()
-    ui.flash("Signed out. The cohort is no longer open in this tab.")
+    counsellor.sign_out_counsellor()
+    messages.flash("Signed out. The cohort is no longer open in this tab.")
 
 
 if counsellor_workshop is not None:
     with st.container(border=True, key="workshop_counsellor"):
-        st.subheader(f"You run: {ui.escape_md(counsellor_workshop.name)}")
+        st.subheader(f"You run: {escape_md(counsellor_workshop.name)}")
         st.markdown(
             f"Participants join with the code **{workshops.spoken_join_code(counsellor_workshop.join_code)}**. "
             "You are signed in as its counsellor in this browser tab only; reloading or closing the tab "
@@ -103,7 +105,7 @@ if counsellor_workshop is not None:
                 "form of it and cannot tell it to anyone, you included."
             )
         left, right = st.columns(2)
-        left.page_link(ui.page("cohort"), label="Open the cohort", icon=":material/groups:")
+        left.page_link(router.page("cohort"), label="Open the cohort", icon=":material/groups:")
         right.button("Sign out", key="workshop_sign_out", on_click=_sign_out)
 
 
@@ -122,16 +124,16 @@ def _join(with_open_workspace: bool) -> None:
     code = st.session_state.get("workshop_join_code", "")
     name = st.session_state.get("workshop_join_name", "")
     if with_open_workspace and ref is not None:
-        joined = ui.attempt(lambda: storage.join_workshop(engine, ref.id, code, name))
+        joined = messages.attempt(lambda: storage.join_workshop(engine, ref.id, code, name))
         if joined is None:
             return
-        ui.flash(f"You joined {joined.name} with your workspace.")
+        messages.flash(f"You joined {joined.name} with your workspace.")
     else:
-        new_token = ui.attempt(lambda: storage.create_workspace_in_workshop(engine, code, name))
+        new_token = messages.attempt(lambda: storage.create_workspace_in_workshop(engine, code, name))
         if new_token is None:
             return
-        ui.open_workspace(new_token)
-        ui.flash("You joined the workshop with a new workspace.")
+        workspace.open_workspace(new_token)
+        messages.flash("You joined the workshop with a new workspace.")
         st.session_state["workshop_just_joined"] = True
     st.session_state["workshop_task"] = None
 
@@ -147,9 +149,9 @@ def _create() -> None:
         workshops.check_new_passcode(passcode, again)
         return storage.create_workshop(engine, name=name, passcode_hash=workshops.hash_passcode(passcode))
 
-    created = ui.attempt(create)
+    created = messages.attempt(create)
     if created is not None:
-        ui.sign_in_counsellor(created.id)
+        counsellor.sign_in_counsellor(created.id)
         st.session_state["workshop_just_created"] = True
         st.session_state["workshop_task"] = None
         st.session_state["workshop_new_name"] = ""
@@ -162,12 +164,12 @@ def _sign_in() -> None:
     guard = SignInGuard(**st.session_state.get(GUARD_KEY, {}))
     now = workshops.clock()
     if guard.is_locked(now):  # not even a right passcode gets in during a lock
-        ui.flash(workshops.lock_message(guard.seconds_locked(now)), "error")
+        messages.flash(workshops.lock_message(guard.seconds_locked(now)), "error")
         return
     found = storage.workshop_for_sign_in(engine, code)
     if workshops.check_passcode(passcode, found[1] if found else None):
         st.session_state[GUARD_KEY] = asdict(guard.after_success())
-        ui.sign_in_counsellor(found[0].id)  # type: ignore[index]
+        counsellor.sign_in_counsellor(found[0].id)  # type: ignore[index]
         st.session_state["workshop_go_cohort"] = True
         st.session_state["workshop_task"] = None
         return
@@ -175,11 +177,11 @@ def _sign_in() -> None:
     st.session_state[GUARD_KEY] = asdict(guard)
     time.sleep(guard.delay())  # each wrong try in a row answers a little later
     if guard.is_locked(now):
-        ui.flash(workshops.lock_message(guard.seconds_locked(now)), "error")
+        messages.flash(workshops.lock_message(guard.seconds_locked(now)), "error")
     else:
         left = workshops.MAX_FAILURES - guard.failures
         what = "No workshop has this join code" if found is None else "Wrong passcode"
-        ui.flash(
+        messages.flash(
             f"{what}. {left} more wrong tr{'ies' if left != 1 else 'y'} from this browser and signing in "
             f"pauses for {workshops.LOCK_SECONDS // 60} minutes.",
             "error",
@@ -200,7 +202,7 @@ if task == "join":
             "Joining shares nothing yet: your counsellor sees only this name until you switch sharing on."
         )
         if ref is not None:
-            st.caption(f"Open in this tab: **{ui.escape_md(ref.name or 'My workspace')}**.")
+            st.caption(f"Open in this tab: **{escape_md(ref.name or 'My workspace')}**.")
             st.form_submit_button("Join with my open workspace", type="primary", on_click=_join, args=(True,))
             st.form_submit_button("Join with a new, empty workspace", on_click=_join, args=(False,))
         else:

@@ -20,12 +20,13 @@ import pandas as pd
 import pyarrow as pa
 import streamlit as st
 
-import ui
 from core import charts, decision_charts
 from core.decision import Decision
 from core.models import Workspace
 from core.scoring import Standing, standing
-from ui import decision_panel
+from ui import decision_panel, escape_md
+from ui.database import Opened, database_url
+from ui.presentation import presentation_mode
 
 
 @st.cache_resource(max_entries=64, show_spinner=False)
@@ -33,9 +34,9 @@ def _standing(url: str, workspace_id: int, revision: int, _workspace: Workspace)
     return standing(_workspace)
 
 
-def standing_of(opened: ui.Opened) -> Standing:
+def standing_of(opened: Opened) -> Standing:
     """Scores, coverage and ranks of the open workspace (computed once per revision)."""
-    return _standing(ui.database_url(), opened.id, opened.ref.revision, opened.workspace)
+    return _standing(database_url(), opened.id, opened.ref.revision, opened.workspace)
 
 
 @dataclass(frozen=True)
@@ -67,17 +68,17 @@ def _panel(
 
 
 def chart_panel(
-    opened: ui.Opened, view: str, scope: str, chosen: Sequence[str] = (), *, as_table: bool = False
+    opened: Opened, view: str, scope: str, chosen: Sequence[str] = (), *, as_table: bool = False
 ) -> None:
     """The view's one-sentence reading, then its chart (or the same numbers as a table), then a key."""
-    large = ui.presentation_mode()
+    large = presentation_mode()
     scores = standing_of(opened)
     decision = decision_panel.decision_of(opened) if view == "ranking" else None  # cached per revision
     panel = _panel(
-        ui.database_url(), opened.id, opened.ref.revision, view, scope, tuple(chosen), large,
+        database_url(), opened.id, opened.ref.revision, view, scope, tuple(chosen), large,
         opened.workspace, scores, decision,
     )
-    st.markdown(f"**{ui.escape_md(panel.reading)}**")
+    st.markdown(f"**{escape_md(panel.reading)}**")
     if as_table:
         st.dataframe(panel.table, hide_index=True, width="stretch", placeholder="")
     else:

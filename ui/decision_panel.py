@@ -18,7 +18,6 @@ import pandas as pd
 import pyarrow as pa
 import streamlit as st
 
-import ui
 from core import decision_charts as dc
 from core.decision import (
     CLOSE_CALL,
@@ -34,6 +33,9 @@ from core.decision import (
 )
 from core.questions_sheet import FILE_NAME, MIME, questions_sheet_html
 from core.robustness import DEFAULT_SEED, DRAWS
+from ui import escape_md
+from ui.database import Opened, database_url
+from ui.presentation import presentation_mode
 
 SEED = DEFAULT_SEED
 DOWNLOAD_KEY = "decision_questions_download"
@@ -64,17 +66,17 @@ class Panel:
     table: pd.DataFrame
 
 
-def _state(opened: ui.Opened) -> tuple[str, int, int, int]:
+def _state(opened: Opened) -> tuple[str, int, int, int]:
     """What every cache here is keyed on."""
-    return ui.database_url(), opened.id, opened.ref.revision, SEED
+    return database_url(), opened.id, opened.ref.revision, SEED
 
 
 @st.cache_resource(max_entries=64, show_spinner=False)
-def _decision(url: str, workspace_id: int, revision: int, seed: int, _opened: ui.Opened) -> Decision:
+def _decision(url: str, workspace_id: int, revision: int, seed: int, _opened: Opened) -> Decision:
     return decide(_opened.workspace, seed=seed)
 
 
-def decision_of(opened: ui.Opened) -> Decision:
+def decision_of(opened: Opened) -> Decision:
     """The open workspace's Decision, computed once per revision (with a spinner if it takes a while)."""
     with st.spinner(f"Trying {DRAWS:,} plausible versions of your situation…"):
         return _decision(*_state(opened), opened)
@@ -88,7 +90,7 @@ def _kind_parts(url: str, workspace_id: int, revision: int, seed: int, kind: str
     return KindParts(kind, sensitivity(now.evidence, kind), ask_next(now, _d.robustness, kind=kind))
 
 
-def kind_parts(opened: ui.Opened, decision: Decision, kind: str) -> KindParts:
+def kind_parts(opened: Opened, decision: Decision, kind: str) -> KindParts:
     return _kind_parts(*_state(opened), kind, decision)
 
 
@@ -114,11 +116,11 @@ def _panel(
     return Panel(built.reading, built.note, spec, built.table)
 
 
-def chart_section(opened: ui.Opened, decision: Decision, parts: KindParts, section: str, *, as_table: bool) -> None:
+def chart_section(opened: Opened, decision: Decision, parts: KindParts, section: str, *, as_table: bool) -> None:
     """One chart section: its one-sentence reading, the chart (or the same numbers as a table), its key."""
-    large = ui.presentation_mode()
+    large = presentation_mode()
     panel = _panel(*_state(opened), section, parts.kind, large, decision, parts)
-    st.markdown(f"**{ui.escape_md(panel.reading)}**")
+    st.markdown(f"**{escape_md(panel.reading)}**")
     if as_table:
         st.dataframe(panel.table, hide_index=True, width="stretch", placeholder="")
     else:
@@ -132,9 +134,9 @@ def _sheet(url: str, workspace_id: int, revision: int, seed: int, kind: str, _pa
     return questions_sheet_html(_parts.gaps, workspace_name=_name, headline=_headline).encode("utf-8")
 
 
-def ask_next_section(opened: ui.Opened, parts: KindParts, headline: str) -> None:
+def ask_next_section(opened: Opened, parts: KindParts, headline: str) -> None:
     """The reading, the printable sheet, then each gap worth asking about with its questions."""
-    st.markdown(f"**{ui.escape_md(dc.ask_next_reading(parts.gaps, parts.kind))}**")
+    st.markdown(f"**{escape_md(dc.ask_next_reading(parts.gaps, parts.kind))}**")
     if parts.gaps:
         sheet = _sheet(*_state(opened), parts.kind, parts, opened.workspace.name, headline)
         st.download_button(
@@ -145,9 +147,9 @@ def ask_next_section(opened: ui.Opened, parts: KindParts, headline: str) -> None
     for n, gap in enumerate(parts.gaps, start=1):
         with st.container(border=True, key=f"decision_gap_{n}"):
             at = "at" if gap.kind == "employer" else "for"
-            st.markdown(f"**{n}. {ui.escape_md(gap.label)} {at} {ui.escape_md(gap.option_name)}**")
-            st.markdown(ui.escape_md(gap.reason))
-            st.markdown("\n".join(f"- {ui.escape_md(q)}" for q in gap.questions))
+            st.markdown(f"**{n}. {escape_md(gap.label)} {at} {escape_md(gap.option_name)}**")
+            st.markdown(escape_md(gap.reason))
+            st.markdown("\n".join(f"- {escape_md(q)}" for q in gap.questions))
 
 
 def verdict_box(decision: Decision) -> None:
@@ -155,7 +157,7 @@ def verdict_box(decision: Decision) -> None:
     verdict = decision.verdict
     with st.container(key="decision_verdict"):
         BOX[verdict.code](
-            f"**{ui.escape_md(verdict.headline)}**  \n{ui.escape_md(verdict.detail)}", icon=ICON[verdict.code]
+            f"**{escape_md(verdict.headline)}**  \n{escape_md(verdict.detail)}", icon=ICON[verdict.code]
         )
     if verdict.deciding and verdict.code in (CONFIRMED, CLOSE_CALL) and verdict.rival_name:
         labels = dc.join_names(list(verdict.deciding_labels))
@@ -163,4 +165,4 @@ def verdict_box(decision: Decision) -> None:
             why = f"{verdict.option_name} is ahead of {verdict.rival_name} mainly on {labels}."
         else:
             why = f"{verdict.rival_name} gains most on {verdict.option_name} on {labels}."
-        st.markdown(ui.escape_md(why))
+        st.markdown(escape_md(why))

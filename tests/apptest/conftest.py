@@ -15,7 +15,7 @@ from core import storage
 @pytest.fixture(autouse=True)
 def _like_a_running_server(monkeypatch):
     # AppTest starts every run as a fresh process would: with a pages/ folder beside app.py, in
-    # Streamlit's old folder-based mode, which runs a page without the router (ui.ensure_router
+    # Streamlit's old folder-based mode, which runs a page without the router (ui.router.ensure_router
     # then reruns it, dropping the click that caused the run). A real server leaves that mode
     # for good at its first st.navigation; make each AppTest run start there.
     original_init = PagesManager.__init__

@@ -16,7 +16,7 @@ ROOT = Path(__file__).resolve().parents[2]
 class _ThroughTheRouter(PagesManager):
     """AppTest forgets before every run that app.py calls st.navigation, so with a `pages/` folder
     beside app.py it would run a switched-to page alone, without the router. The real server
-    forgets only once per process (see ui.ensure_router): run every test page through app.py."""
+    forgets only once per process (see ui.router.ensure_router): run every test page through app.py."""
 
     def __init__(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
         super().__init__(*args, **kwargs)

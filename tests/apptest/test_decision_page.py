@@ -265,8 +265,8 @@ def test_user_text_is_shown_as_text(db):
 
 
 def test_a_counsellors_read_only_view_shows_the_decision_without_editing_links(db):
-    import ui
     from core import workshops
+    from ui import counsellor
 
     url, engine_ = db
     passcode_hash = workshops.hash_passcode("river-otter-42")
@@ -278,9 +278,9 @@ def test_a_counsellors_read_only_view_shows_the_decision_without_editing_links(d
 
     at = AppTest.from_file(str(app_test_module.Path(__file__).resolve().parents[2] / "app.py"), default_timeout=60)
     at.secrets["connections"] = {"tenfold": {"url": url}}
-    at.session_state[ui.COUNSELLOR_KEY] = workshop.id
-    at.session_state[ui.VIEWS_KEY] = {"a-view-id": workspace_id}
-    at.query_params[ui.VIEW_PARAM] = "a-view-id"
+    at.session_state[counsellor.COUNSELLOR_KEY] = workshop.id
+    at.session_state[counsellor.VIEWS_KEY] = {"a-view-id": workspace_id}
+    at.query_params[counsellor.VIEW_PARAM] = "a-view-id"
     at.run()
     at.switch_page(DECISION)
     at.run()

@@ -14,10 +14,10 @@ import streamlit.testing.v1.app_test as app_test_module
 from sqlalchemy import select
 from streamlit.testing.v1 import AppTest
 
-import ui
 from core import storage, workshops
 from core.demo import demo_workspace
 from tests.apptest.helpers import by_key, open_app, texts
+from ui import counsellor, messages, workspace
 
 PASSCODE = "river-otter-42"
 WORKSHOP = "pages/workshop.py"
@@ -69,14 +69,14 @@ def _sign_in(at: AppTest, code: str, passcode: str) -> AppTest:
 def _counsellor(url: str, workshop) -> AppTest:
     at = open_app(url, page=WORKSHOP)
     _sign_in(at, workshop.join_code, PASSCODE)
-    assert at.session_state[ui.COUNSELLOR_KEY] == workshop.id
+    assert at.session_state[counsellor.COUNSELLOR_KEY] == workshop.id
     return _go(at, COHORT)
 
 
 def _present(at: AppTest, workspace_id: int) -> AppTest:
     """Click Present; then stay on the page it opened (AppTest reruns the page it was last sent to)."""
     by_key(at.button, f"cohort_present_{workspace_id}").click().run()
-    assert set(at.query_params) == {ui.VIEW_PARAM}
+    assert set(at.query_params) == {counsellor.VIEW_PARAM}
     assert "Read-only view of" in texts(at)
     at.switch_page(COMPARE)
     return at
@@ -115,7 +115,7 @@ def test_a_counsellor_creates_a_workshop_and_the_passcode_goes_nowhere(db):
     _submit(at, "Create the workshop")
     assert not at.exception
     [workshop] = _workshops(engine)
-    assert at.session_state[ui.COUNSELLOR_KEY] == workshop.id
+    assert at.session_state[counsellor.COUNSELLOR_KEY] == workshop.id
     shown = _everything_shown(at)
     assert workshops.spoken_join_code(workshop.join_code) in shown and "Workshop created" in shown
     # The passcode: not on the page, not in a field, not in the URL, not in the database.
@@ -141,7 +141,7 @@ def test_creating_refuses_a_weak_or_mistyped_passcode_and_creates_nothing(db, pa
     by_key(at.text_input, "workshop_new_passcode_again").input(again)
     _submit(at, "Create the workshop")
     assert message in texts(at)
-    assert ui.COUNSELLOR_KEY not in at.session_state
+    assert counsellor.COUNSELLOR_KEY not in at.session_state
     assert _workshops(engine) == []
 
 
@@ -153,7 +153,7 @@ def test_a_participant_joins_with_a_new_private_workspace_and_controls_sharing(d
     by_key(at.text_input, "workshop_join_name").input("Ana L.")
     _submit(at, "Join")
     assert not at.exception
-    token = at.query_params[ui.TOKEN_PARAM]
+    token = at.query_params[workspace.TOKEN_PARAM]
     ref = storage.find_workspace(engine, token)
     assert storage.membership(engine, ref.id) == storage.Membership(workshop, "Ana L.", False)
     assert token in texts(at) and "private link" in texts(at)  # shown once, as on Start
@@ -178,7 +178,7 @@ def test_a_participant_attaches_the_workspace_they_have_open(db):
     _submit(at, "Join with my open workspace")
     ref = storage.find_workspace(engine, token)
     assert storage.membership(engine, ref.id).workshop == workshop
-    assert at.query_params[ui.TOKEN_PARAM] == token and len(storage.cohort_members(engine, workshop.id)) == 1
+    assert at.query_params[workspace.TOKEN_PARAM] == token and len(storage.cohort_members(engine, workshop.id)) == 1
 
 
 @pytest.mark.parametrize(
@@ -194,7 +194,7 @@ def test_a_wrong_code_or_a_taken_name_changes_nothing(db, code, name, message):
     by_key(at.text_input, "workshop_join_code").input(code or workshop.join_code)
     by_key(at.text_input, "workshop_join_name").input(name)
     _submit(at, "Join")
-    assert message in texts(at) and ui.TOKEN_PARAM not in at.query_params
+    assert message in texts(at) and workspace.TOKEN_PARAM not in at.query_params
     assert _dump(engine) == before
 
 
@@ -207,11 +207,11 @@ def test_sign_in_opens_the_cohort_and_a_wrong_passcode_says_so(db):
     at = open_app(url, page=WORKSHOP)
     _sign_in(at, workshop.join_code, PASSCODE + "x")
     assert "Wrong passcode. 4 more wrong tries" in texts(at)
-    assert ui.COUNSELLOR_KEY not in at.session_state
+    assert counsellor.COUNSELLOR_KEY not in at.session_state
     _sign_in(at, "ZZZZZZ", PASSCODE)
     assert "No workshop has this join code" in texts(at)
     _sign_in(at, workshops.spoken_join_code(workshop.join_code).lower(), PASSCODE)
-    assert at.session_state[ui.COUNSELLOR_KEY] == workshop.id
+    assert at.session_state[counsellor.COUNSELLOR_KEY] == workshop.id
     assert PASSCODE not in _everything_shown(at) and PASSCODE not in repr(dict(at.query_params))
     at = _go(at, COHORT)
     assert "Cohort: Tuesday group" in texts(at)
@@ -232,14 +232,14 @@ def test_twenty_wrong_passcodes_lock_the_session_even_against_the_right_one(any_
     at = open_app(url, page=WORKSHOP)
     for attempt in range(20):
         _sign_in(at, workshop.join_code, f"guess-number-{attempt}")
-        assert ui.COUNSELLOR_KEY not in at.session_state
+        assert counsellor.COUNSELLOR_KEY not in at.session_state
         if attempt >= workshops.MAX_FAILURES - 1:
             assert "Too many wrong passcodes" in texts(at)
     _sign_in(at, workshop.join_code, PASSCODE)
-    assert ui.COUNSELLOR_KEY not in at.session_state and "Too many wrong passcodes" in texts(at)
+    assert counsellor.COUNSELLOR_KEY not in at.session_state and "Too many wrong passcodes" in texts(at)
     now[0] += workshops.LOCK_SECONDS + 1
     _sign_in(at, workshop.join_code, PASSCODE)
-    assert at.session_state[ui.COUNSELLOR_KEY] == workshop.id
+    assert at.session_state[counsellor.COUNSELLOR_KEY] == workshop.id
 
 
 # --- the cohort -------------------------------------------------------------------------------------
@@ -293,7 +293,7 @@ def test_a_participant_cannot_open_a_counsellor_page(any_db):
     # And the page itself, run without the router, refuses too.
     alone = AppTest.from_file(str(ROOT / COHORT))
     alone.secrets["connections"] = {"tenfold": {"url": url}}
-    alone.query_params[ui.TOKEN_PARAM] = token
+    alone.query_params[workspace.TOKEN_PARAM] = token
     alone.run()
     assert "Counsellors only" in texts(alone) and "Ana" not in _everything_shown(alone)
 
@@ -307,11 +307,11 @@ def test_present_opens_a_read_only_view_in_presentation_mode_without_any_token(d
     token, ana = _participant(engine, workshop, "Ana", shared=True)
     at = _present(_counsellor(url, workshop), ana).run()
     assert not at.exception
-    view_id = at.query_params[ui.VIEW_PARAM]
-    assert at.session_state[ui.VIEWS_KEY] == {view_id: ana}
+    view_id = at.query_params[counsellor.VIEW_PARAM]
+    assert at.session_state[counsellor.VIEWS_KEY] == {view_id: ana}
     shown = _everything_shown(at)
     assert "Read-only view of Ana" in shown and "Registered nurse" in shown
-    assert token not in shown and token not in view_id and ui.TOKEN_PARAM not in at.query_params
+    assert token not in shown and token not in view_id and workspace.TOKEN_PARAM not in at.query_params
     assert by_key(at.toggle, "presentation_toggle").value is True
     with pytest.raises(ValueError, match="Could not find a navigation page"):
         at.switch_page("pages/options.py")  # no page that edits is offered in a view
@@ -326,7 +326,7 @@ def test_a_view_id_is_useless_in_another_session_altered_or_pointed_elsewhere(an
     _, zoe = _participant(engine, other, "Zoe", shared=True)
     _, ben = _participant(engine, workshop, "Ben")
     at = _present(_counsellor(url, workshop), ana)
-    view_id = at.query_params[ui.VIEW_PARAM]
+    view_id = at.query_params[counsellor.VIEW_PARAM]
 
     def refused(session: AppTest) -> None:
         assert not session.exception
@@ -334,30 +334,30 @@ def test_a_view_id_is_useless_in_another_session_altered_or_pointed_elsewhere(an
         assert "No such view" in shown and "Registered nurse" not in shown and "Read-only view" not in shown
 
     # The same address in another browser (no session mapping), with or without a token beside it.
-    for params in ({ui.VIEW_PARAM: view_id}, {ui.VIEW_PARAM: view_id, ui.TOKEN_PARAM: token}):
+    for params in ({counsellor.VIEW_PARAM: view_id}, {counsellor.VIEW_PARAM: view_id, workspace.TOKEN_PARAM: token}):
         elsewhere = AppTest.from_file(str(ROOT / "app.py"))
         elsewhere.secrets["connections"] = {"tenfold": {"url": url}}
         elsewhere.query_params.update(params)
         refused(elsewhere.run())
     # In the counsellor's own session: an altered id, a guessed one, the token as a view id.
     for bad in (view_id[:-1] + ("A" if view_id[-1] != "A" else "B"), "A" * 22, token, str(ana), ""):
-        at.query_params[ui.VIEW_PARAM] = bad
+        at.query_params[counsellor.VIEW_PARAM] = bad
         refused(at.run())
     # A mapping to another workshop's participant, or to one who does not share, is refused too.
     for workspace_id in (zoe, ben):
-        at.session_state[ui.VIEWS_KEY] = {view_id: workspace_id}
-        at.query_params[ui.VIEW_PARAM] = view_id
+        at.session_state[counsellor.VIEWS_KEY] = {view_id: workspace_id}
+        at.query_params[counsellor.VIEW_PARAM] = view_id
         refused(at.run())
 
 
 def test_a_read_only_view_cannot_write(any_db, monkeypatch):
     """Access: with a valid view open, every write a page could make with the Opened it gets is
-    refused by the pages' one write path (ui.attempt), and no page that edits is reachable."""
+    refused by the pages' one write path (ui.messages.attempt), and no page that edits is reachable."""
     url, engine = any_db
     workshop = _workshop(engine)
     _, ana = _participant(engine, workshop, "Ana", shared=True)
     tried: list[object] = []
-    require_workspace = ui.require_workspace
+    require_workspace = workspace.require_workspace
 
     def page_that_tries_to_write():  # what a page's callbacks would do with the view's workspace
         opened = require_workspace()
@@ -368,13 +368,13 @@ def test_a_read_only_view_cannot_write(any_db, monkeypatch):
             lambda: storage.rename_workspace(engine, opened.id, "Renamed"),
             lambda: storage.set_sharing(engine, opened.id, False),
         ):
-            tried.append(ui.attempt(write, "Saved."))
-        ui.show_flash()
+            tried.append(messages.attempt(write, "Saved."))
+        messages.show_flash()
         return opened
 
     at = _present(_counsellor(url, workshop), ana)
     before = _dump(engine)
-    monkeypatch.setattr(ui, "require_workspace", page_that_tries_to_write)
+    monkeypatch.setattr(workspace, "require_workspace", page_that_tries_to_write)
     at.run()
     assert not at.exception and "Read-only view of Ana" in texts(at)
     assert tried == [None] * 5
@@ -392,14 +392,14 @@ def test_turning_sharing_off_closes_the_view_and_the_row(any_db):
     _, ana = _participant(engine, workshop, "Ana", shared=True)
     at = _counsellor(url, workshop)
     at = _present(at, ana)
-    view_id = at.query_params[ui.VIEW_PARAM]
+    view_id = at.query_params[counsellor.VIEW_PARAM]
     storage.set_sharing(engine, ana, False)
     at.run()  # the next refresh (the view checks every few seconds by itself in a browser)
     assert "No such view" in texts(at) and "Registered nurse" not in texts(at)
-    at.query_params.pop(ui.VIEW_PARAM)
+    at.query_params.pop(counsellor.VIEW_PARAM)
     at = _go(at.run(), COHORT)
     shown = _everything_shown(at)
     assert "Joined, not sharing" in shown and "Registered nurse" not in shown
     assert f"cohort_present_{ana}" not in [b.key for b in at.button]
-    at.query_params[ui.VIEW_PARAM] = view_id
+    at.query_params[counsellor.VIEW_PARAM] = view_id
     assert "No such view" in texts(_go(at, COMPARE))

@@ -1,0 +1,98 @@
+"""The workspace this browser tab has open: its private token, kept in the URL, and loading it.
+
+The database is the truth; `st.session_state` only remembers which workspace this tab has open
+(`TOKEN_KEY`), and the address bar carries its token (`?w=`) so a reload or a pasted link opens
+it again. A counsellor's read-only view (ui.counsellor) takes its place where one is asked for.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from core import storage
+from ui import escape_md
+from ui.counsellor import counsellor_workshop_id, require_view, viewing
+from ui.database import Opened, engine, load_opened
+from ui.presentation import presentation_mode
+from ui.router import ensure_router, page
+
+TOKEN_PARAM = "w"
+TOKEN_KEY = "workspace_token"
+
+
+def sync_token_with_url() -> str | None:
+    """Take the workspace token from the URL (a pasted link) or this tab's session, and put it
+    back into the URL: Streamlit clears query parameters when the user switches pages."""
+    if viewing():  # a read-only view's address never carries a private link
+        return None
+    from_url = st.query_params.get(TOKEN_PARAM)
+    if from_url:
+        st.session_state[TOKEN_KEY] = from_url
+    token = st.session_state.get(TOKEN_KEY)
+    if counsellor_workshop_id() is not None or presentation_mode():
+        # A screen that may be shared never shows a private link, not even in the address bar.
+        st.query_params.pop(TOKEN_PARAM, None)
+    elif token and st.query_params.get(TOKEN_PARAM) != token:
+        st.query_params[TOKEN_PARAM] = token
+    return token
+
+
+def open_workspace(token: str) -> None:
+    st.session_state[TOKEN_KEY] = token
+    st.query_params[TOKEN_PARAM] = token
+
+
+def close_workspace() -> None:
+    st.session_state.pop(TOKEN_KEY, None)
+    st.query_params.pop(TOKEN_PARAM, None)
+
+
+def current_ref() -> storage.WorkspaceRef | None:
+    token = st.session_state.get(TOKEN_KEY)
+    if not token:
+        return None
+    return storage.find_workspace(engine(), token)
+
+
+def require_workspace() -> Opened:
+    """The workspace this tab has open (or the read-only view asked for), or a plain explanation
+    and a stop."""
+    ensure_router()
+    if viewing():
+        return require_view()
+    token = st.session_state.get(TOKEN_KEY)
+    if not token:
+        st.info("Open your workspace first: start one, open yours with its private link, or explore the demo.")
+        st.page_link(page("start"), label="Go to Start", icon=":material/home:")
+        st.stop()
+    ref = storage.find_workspace(engine(), token)
+    if ref is None:
+        show_no_such_workspace()
+        st.stop()
+    return load_opened(ref)
+
+
+def show_no_such_workspace() -> None:
+    st.error(
+        "**No such workspace.** The link may be incomplete or mistyped. Check that you copied the "
+        "whole private link, or start a new workspace."
+    )
+    if st.button("Forget this link", key="forget_bad_token"):
+        close_workspace()
+        st.rerun()
+
+
+def sidebar_summary() -> None:
+    """Which workspace is open and what it holds, always visible in the sidebar."""
+    if viewing():  # the sidebar would show the counsellor's own workspace, not the one on screen
+        return
+    with st.sidebar:
+        ref = current_ref()
+        if ref is None:
+            st.caption("No workspace open.")
+            return
+        st.markdown(f"**{escape_md(ref.name or 'My workspace')}**")
+        st.caption(
+            f"{ref.options} option{'s' if ref.options != 1 else ''} · "
+            + (f"{ref.interviews} interviews and self-assessments" if ref.interviews != 1 else "1 interview")
+        )
