@@ -178,6 +178,11 @@ async def participate(p: Participant, tally: Tally, started: float, duration: fl
 # --- one run ----------------------------------------------------------------------------------
 
 
+def rounded(value: float, digits: int | None = None) -> float:
+    """`round`, except that NaN (no such event in a short run) stays NaN instead of raising."""
+    return value if math.isnan(value) else round(value, digits)
+
+
 def percentile(values: list[float], q: float) -> float:
     """Nearest-rank percentile (q in 0..100); NaN for no values."""
     if not values:
@@ -326,11 +331,11 @@ async def _run(server: StreamlitServer, participants: list[Participant], engine:
         "whole_page_changes": tally.whole_page_changes,
         "page_switches": len(tally.page_ms),
         "reruns_per_s": round(len(all_ms) / elapsed, 1),
-        "change_p50_ms": round(percentile(tally.change_ms, 50)),
-        "change_p95_ms": round(percentile(tally.change_ms, 95)),
-        "page_p50_ms": round(percentile(tally.page_ms, 50)),
-        "page_p95_ms": round(percentile(tally.page_ms, 95)),
-        "max_ms": round(max(all_ms, default=math.nan)),
+        "change_p50_ms": rounded(percentile(tally.change_ms, 50)),
+        "change_p95_ms": rounded(percentile(tally.change_ms, 95)),
+        "page_p50_ms": rounded(percentile(tally.page_ms, 50)),
+        "page_p95_ms": rounded(percentile(tally.page_ms, 95)),
+        "max_ms": rounded(max(all_ms, default=math.nan)),
         "server_cpu_percent": round(100 * cpu / elapsed),
         "server_cpu_ms_per_rerun": round(1000 * cpu / max(1, len(all_ms)), 1),
         "client_cpu_percent": round(100 * client_cpu / elapsed),

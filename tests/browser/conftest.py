@@ -9,7 +9,6 @@ import pytest
 
 from tests.conftest import ROOT, chromium_path
 from tests.streamlit_server import StreamlitServer
-from tests.streamlit_server import free_port as free_port  # re-exported: other test modules import both from here
 
 ARTIFACTS = ROOT / "test-artifacts"
 CHROMIUM_ARGS = [

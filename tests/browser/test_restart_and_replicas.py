@@ -13,7 +13,7 @@ from core import storage
 from core.demo import demo_workspace
 from core.settings import Settings
 from tests.browser import ui
-from tests.browser.conftest import StreamlitServer
+from tests.streamlit_server import StreamlitServer
 
 pytestmark = pytest.mark.browser
 RECONNECT_TIMEOUT_MS = 45_000

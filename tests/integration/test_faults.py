@@ -34,8 +34,8 @@ from bench.streamlit_client import RunResult, StreamlitSession, run_to_end
 from core import storage
 from core.demo import demo_workspace
 from core.settings import Settings
-from tests.browser.conftest import StreamlitServer, free_port
 from tests.conftest import ROOT, missing
+from tests.streamlit_server import StreamlitServer, free_port
 
 RATING = re.compile(r"^rate_\d+_\d+_[a-z_]+_score$")
 DB_BANNER = "cannot reach its database"

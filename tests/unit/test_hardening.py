@@ -19,8 +19,8 @@ from bench.streamlit_client import StreamlitSession, run_to_end
 from core import storage
 from core.demo import demo_workspace
 from core.settings import Settings
-from tests.browser.conftest import StreamlitServer
 from tests.conftest import ROOT
+from tests.streamlit_server import StreamlitServer
 
 CONFIG = ROOT / ".streamlit" / "config.toml"
 UI_SOURCES = [ROOT / "app.py", *sorted((ROOT / "pages").glob("*.py")), *sorted((ROOT / "ui").glob("*.py"))]
