@@ -194,9 +194,61 @@ def chart_spec(chart: alt.TopLevelMixin) -> dict[str, Any]:
     """
     spec = chart.to_dict(validate=False)
     rows = chart.__dict__.get(_ROWS_ATTRIBUTE)
-    if rows is not None and spec.get("data") == {"name": ROWS.name}:
+    if rows is not None and spec.get("data") == {"name": _ROWS.name}:
         spec["data"] = {"values": rows}
     return spec
+
+
+# --- the look every chart shares ------------------------------------------------------------------
+# Public for `core.decision_charts`, so the Decision page's charts look like the Compare page's they
+# sit beside: the same fonts, legend, row heights, kind-coloured row labels and presentation sizes.
+
+# Row labels when careers and employers share a chart: careers (listed first) in blue, employers in a
+# dark orange; both read as text on white (contrast above 4.5:1).
+KIND_LABEL_COLOUR = {"career": "#0072B2", "employer": "#9E5700"}
+
+
+BOTH_KINDS_NOTE = "With careers and employers together, careers come first (names in blue), then employers (orange)."
+
+
+def row_axis(kinds: Sequence[str], **axis: Any) -> alt.Axis:
+    """A row axis whose labels are coloured by kind when both kinds are listed (careers first);
+    `axis` holds any other `alt.Axis` properties.
+
+    The test uses only each label's position, never its text, so no option name enters an expression.
+    """
+    n_careers, n = sum(k == "career" for k in kinds), len(kinds)
+    if 0 < n_careers < n:
+        axis["labelColor"] = {
+            "condition": {"test": f"datum.index * {n - 1} < {n_careers - 0.5}",
+                          "value": KIND_LABEL_COLOUR["career"]},
+            "value": KIND_LABEL_COLOUR["employer"],
+        }
+    return alt.Axis(**axis)
+
+
+def row_step(large: bool) -> int:
+    """The height of one row (an option, a dimension) of a bar chart or heatmap, in pixels."""
+    return 36 if large else 26
+
+
+def text_size(large: bool) -> int:
+    """The font size of text drawn on a chart's marks (scores, shares, totals)."""
+    return 16 if large else 12
+
+
+def layered_chart(
+    *layers: alt.TopLevelMixin, rows: pd.DataFrame, height: int | alt.Step, large: bool
+) -> alt.TopLevelMixin:
+    """The finished chart: `layers` (built on `alt.Chart()`, no data of their own) all drawing `rows`,
+    `height` high (pixels, or `alt.Step` per row), styled for the page or for presentation (`large`).
+
+    The rows stay outside Altair's own properties: Altair would validate and walk every row (about a
+    second for a 200-option heatmap); `chart_spec` puts them in as they are.
+    """
+    chart = _style(alt.layer(*layers, data=_ROWS).properties(height=height), large)
+    object.__setattr__(chart, _ROWS_ATTRIBUTE, _records(rows))
+    return chart
 
 
 def _style(chart: alt.TopLevelMixin, large: bool) -> alt.TopLevelMixin:
@@ -214,37 +266,6 @@ def _style(chart: alt.TopLevelMixin, large: bool) -> alt.TopLevelMixin:
     ).configure_view(strokeWidth=0)  # fmt: skip
 
 
-# Row labels when careers and employers share a chart: careers (listed first) in blue, employers in a
-# dark orange; both read as text on white (contrast above 4.5:1).
-KIND_LABEL_COLOUR = {"career": "#0072B2", "employer": "#9E5700"}
-
-
-BOTH_KINDS_NOTE = "With careers and employers together, careers come first (names in blue), then employers (orange)."
-
-
-def _row_axis(kinds: Sequence[str], **axis: Any) -> alt.Axis:
-    """A row axis whose labels are coloured by kind when both kinds are listed (careers first).
-
-    The test uses only each label's position, never its text, so no option name enters an expression.
-    """
-    n_careers, n = sum(k == "career" for k in kinds), len(kinds)
-    if 0 < n_careers < n:
-        axis["labelColor"] = {
-            "condition": {"test": f"datum.index * {n - 1} < {n_careers - 0.5}",
-                          "value": KIND_LABEL_COLOUR["career"]},
-            "value": KIND_LABEL_COLOUR["employer"],
-        }
-    return alt.Axis(**axis)
-
-
-def _row_step(large: bool) -> int:
-    return 36 if large else 26
-
-
-def _text_size(large: bool) -> int:
-    return 16 if large else 12
-
-
 def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
     """Rows as JSON-ready dicts (NaN becomes null), by pandas' C encoder: fast for thousands of rows."""
     return json.loads(frame.to_json(orient="records", double_precision=10))
@@ -252,14 +273,7 @@ def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
 
 _ROWS_ATTRIBUTE = "_tenfold_rows"
 # Where a chart's rows go; without a data source of its own Altair gives each layer an empty one.
-ROWS = alt.NamedData(name="rows")
-
-
-def _with_rows(chart: alt.TopLevelMixin, frame: pd.DataFrame) -> alt.TopLevelMixin:
-    """Attach the chart's rows outside Altair's own properties: Altair would validate and walk
-    every row (about a second for a 200-option heatmap); `chart_spec` puts them in as they are."""
-    object.__setattr__(chart, _ROWS_ATTRIBUTE, _records(frame))
-    return chart
+_ROWS = alt.NamedData(name="rows")
 
 
 def _pct(value: float) -> str:
@@ -406,7 +420,7 @@ def ranking_chart(
               if g in set(data["group"])]
     group_fill = dict(zip(data["group"], data["fill"], strict=True))
     base = alt.Chart().encode(
-        y=alt.Y("label:N", sort=order, title=None, axis=_row_axis(list(data["kind"]), labelPadding=6)),
+        y=alt.Y("label:N", sort=order, title=None, axis=row_axis(list(data["kind"]), labelPadding=6)),
     )
     tooltip = [
         alt.Tooltip("name:N", title="Option"),
@@ -425,7 +439,7 @@ def ranking_chart(
         strokeWidth=alt.condition("datum.leaning", alt.value(2.5), alt.value(0)),
         tooltip=tooltip,
     ).transform_filter("datum.scored")
-    size = _text_size(large)
+    size = text_size(large)
     outside = base.mark_text(align="left", dx=5, fontSize=size).encode(
         x=alt.X("score_or_zero:Q", scale=alt.Scale(domain=[0, 100], nice=False)), text="text:N", tooltip=tooltip,
     ).transform_calculate(score_or_zero="datum.scored ? datum.score : 0").transform_filter("!datum.inside")
@@ -438,8 +452,7 @@ def ranking_chart(
             base.mark_rule(color=INTERVAL_COLOUR, strokeWidth=2).encode(x="low:Q", x2="high:Q")
             .transform_filter("isValid(datum.low) && isValid(datum.high)")
         )
-    chart = alt.layer(*layers, data=ROWS).properties(height=alt.Step(_row_step(large)))
-    return _with_rows(_style(chart, large), data)
+    return layered_chart(*layers, rows=data, height=alt.Step(row_step(large)), large=large)
 
 
 # --- Heatmap -------------------------------------------------------------------------------
@@ -563,7 +576,7 @@ def heatmap_chart(frame: pd.DataFrame, *, large: bool = False) -> alt.TopLevelMi
               # Narrow cells (a phone) get upright labels, which need only a line's height each.
               axis=alt.Axis(orient="top", labelAngle=alt.ExprRef("bandwidth('x') < 34 ? -90 : -45"),
                             labelAlign="left", labelBaseline="middle", labelPadding=4, labelOverlap=False))
-    y = alt.Y("label:N", sort=rows, title=None, axis=_row_axis(kinds, labelLimit=200 if large else 130))
+    y = alt.Y("label:N", sort=rows, title=None, axis=row_axis(kinds, labelLimit=200 if large else 130))
     tooltip = [
         alt.Tooltip("option:N", title="Option"),
         alt.Tooltip("dimension_label:N", title="Dimension (weight)"),
@@ -586,7 +599,7 @@ def heatmap_chart(frame: pd.DataFrame, *, large: bool = False) -> alt.TopLevelMi
     # Text colours as mark properties of filtered layers: a colour field here would have to share
     # the mean-rating colour scale, which Vega-Lite cannot compile.
     # Cell text shrinks with the cells (a phone-width screen), never below a legible 8 px.
-    size = alt.ExprRef(f"clamp(bandwidth('x') / 2.6, 8, {_text_size(large) - 1})")
+    size = alt.ExprRef(f"clamp(bandwidth('x') / 2.6, 8, {text_size(large) - 1})")
     # Cells too small for a number show colour only; the table view has every number.
     shown_if_room = alt.ExprRef("bandwidth('x') < 19 ? 0 : 1")
     dark_cell = f"datum.has && datum.mean >= {WHITE_TEXT_FROM}"
@@ -599,8 +612,7 @@ def heatmap_chart(frame: pd.DataFrame, *, large: bool = False) -> alt.TopLevelMi
         .transform_filter("!datum.has"),
     ]
     layers: list[alt.TopLevelMixin] = [rated, blank, inherited, *texts]
-    chart = alt.layer(*layers, data=ROWS).properties(height=alt.Step(_row_step(large)))
-    return _with_rows(_style(chart, large), data)
+    return layered_chart(*layers, rows=data, height=alt.Step(row_step(large)), large=large)
 
 
 # --- Profile --------------------------------------------------------------------------------
@@ -720,11 +732,10 @@ def profile_chart(frame: pd.DataFrame, *, large: bool = False) -> alt.TopLevelMi
         strokeDash=alt.condition("datum.inherited", alt.value([3, 2]), alt.value([1, 0])),
         tooltip=tooltip,
     ).transform_filter("datum.has")
-    labels = base.mark_text(align="left", dx=4, fontSize=_text_size(large) - 1).encode(
+    labels = base.mark_text(align="left", dx=4, fontSize=text_size(large) - 1).encode(
         x=alt.X("bar_end:Q", scale=x_scale), text="value_text:N", tooltip=tooltip,
     )
-    chart = alt.layer(bars, labels, data=ROWS).properties(height=alt.Step(step))
-    return _with_rows(_style(chart, large), data)
+    return layered_chart(bars, labels, rows=data, height=alt.Step(step), large=large)
 
 
 # --- Why ------------------------------------------------------------------------------------
@@ -812,7 +823,7 @@ def why_chart(frame: pd.DataFrame, *, large: bool = False) -> alt.TopLevelMixin:
     dims = list(dict.fromkeys(data["dimension_label"]))
     rows = list(dict.fromkeys(data["label"]))
     kinds = list(data.drop_duplicates("label")["kind"])
-    y = alt.Y("label:N", sort=rows, title=None, axis=_row_axis(kinds, labelPadding=6))
+    y = alt.Y("label:N", sort=rows, title=None, axis=row_axis(kinds, labelPadding=6))
     x_scale = alt.Scale(domain=[0, 100], nice=False)
     base = alt.Chart()
     segments = base.mark_bar(stroke="#FFFFFF", strokeWidth=0.5).encode(
@@ -831,10 +842,9 @@ def why_chart(frame: pd.DataFrame, *, large: bool = False) -> alt.TopLevelMixin:
         ],
     ).transform_filter("isValid(datum.points)")
     totals = base.transform_filter("datum.order == 0").mark_text(
-        align="left", dx=5, fontSize=_text_size(large), fontWeight="bold"
+        align="left", dx=5, fontSize=text_size(large), fontWeight="bold"
     ).encode(y=y, x=alt.X("total_x:Q", scale=x_scale), text="total_text:N")
-    chart = alt.layer(segments, totals, data=ROWS).properties(height=alt.Step(_row_step(large)))
-    return _with_rows(_style(chart, large), data)
+    return layered_chart(segments, totals, rows=data, height=alt.Step(row_step(large)), large=large)
 
 
 # --- History --------------------------------------------------------------------------------
@@ -953,8 +963,7 @@ def history_chart(frame: pd.DataFrame, *, last_date: dt.date | None = None, larg
     points = base.mark_point(filled=True, size=90 if large else 45, opacity=1).encode(tooltip=tooltip).transform_filter(
         "datum.point"
     )
-    chart = alt.layer(lines, points, data=ROWS).properties(height=420 if large else 320)
-    return _with_rows(_style(chart, large), data)
+    return layered_chart(lines, points, rows=data, height=420 if large else 320, large=large)
 
 
 # --- one entry point --------------------------------------------------------------------------

@@ -38,11 +38,11 @@ from core.charts import (
     LEANING_MARK,
     OUTLINE,
     ChartView,
-    _row_step,
-    _style,
-    _text_size,
-    _with_rows,
+    layered_chart,
     option_label,
+    row_axis,
+    row_step,
+    text_size,
 )
 from core.decision import Gap, Sensitivity, WeightRange
 from core.dimensions import DIMENSION_KEYS, WEIGHT_MAX, WEIGHT_MIN
@@ -229,14 +229,13 @@ def acceptability_chart(frame: pd.DataFrame, *, large: bool = False) -> alt.TopL
         color=alt.Color("place_label:N", title="Place", sort=places, scale=alt.Scale(domain=places, range=fills)),
         tooltip=tooltip,
     ).transform_filter("datum.probability > 0")
-    text = base.mark_text(fontSize=_text_size(large), fontWeight="bold").encode(
+    text = base.mark_text(fontSize=text_size(large), fontWeight="bold").encode(
         x=alt.X("middle:Q", scale=x_scale),
         text="text:N",
         color=alt.Color("text_colour:N", scale=None),
         tooltip=tooltip,
     ).transform_calculate(middle="(datum.start + datum.end) / 2").transform_filter("datum.text != ''")
-    chart = alt.layer(segments, text, data=charts.ROWS).properties(height=alt.Step(_row_step(large)))
-    return _with_rows(_style(chart, large), frame)
+    return layered_chart(segments, text, rows=frame, height=alt.Step(row_step(large)), large=large)
 
 
 def acceptability_view(rb: Robustness, kind: str, *, large: bool = False) -> ChartView:
@@ -328,7 +327,7 @@ def ranking_intervals_chart(frame: pd.DataFrame, *, large: bool = False) -> alt.
     bar_shift = -round(step * 0.12)  # the bar a little above the row's middle...
     range_shift = round(bar / 2 + 5 + bar_shift)  # ...and its range just under it
     x_scale = alt.Scale(domain=[0, 100], nice=False)
-    axis = charts._row_axis(list(frame["kind"]), labelPadding=6, labelOffset=bar_shift)
+    axis = row_axis(list(frame["kind"]), labelPadding=6, labelOffset=bar_shift)
     base = alt.Chart().encode(y=alt.Y("label:N", sort=order, title=None, axis=axis))
     tooltip = [
         alt.Tooltip("name:N", title="Option"),
@@ -346,7 +345,7 @@ def ranking_intervals_chart(frame: pd.DataFrame, *, large: bool = False) -> alt.
         strokeWidth=alt.condition("datum.leaning", alt.value(2.5), alt.value(0)),
         tooltip=tooltip,
     ).transform_filter("datum.scored")
-    size = _text_size(large)
+    size = text_size(large)
     outside = base.mark_text(align="left", dx=5, fontSize=size, yOffset=bar_shift).encode(
         x=alt.X("text_x:Q", scale=x_scale), text="text:N", tooltip=tooltip,
     ).transform_filter("!datum.inside")
@@ -364,8 +363,7 @@ def ranking_intervals_chart(frame: pd.DataFrame, *, large: bool = False) -> alt.
         )
         for end in ("low", "high")
     ]
-    chart = alt.layer(bars, outside, inside, line, *caps, data=charts.ROWS).properties(height=alt.Step(step))
-    return _with_rows(_style(chart, large), frame)
+    return layered_chart(bars, outside, inside, line, *caps, rows=frame, height=alt.Step(step), large=large)
 
 
 def ranking_intervals_view(
@@ -515,7 +513,7 @@ def tornado_table(sens: Sensitivity) -> pd.DataFrame:
 def tornado_chart(frame: pd.DataFrame, kind: str, *, large: bool = False) -> alt.TopLevelMixin:
     labels = list(dict.fromkeys(frame["axis_label"]))
     has_lines = bool((frame["text"] != "").any())
-    step = (62 if large else 46) if has_lines else _row_step(large)
+    step = (62 if large else 46) if has_lines else row_step(large)
     bar = 18 if large else 13
     first_status = frame.loc[frame["part"] == "first", "status"].iloc[0]
     statuses = [first_status, *(s for s in dict.fromkeys(frame.loc[frame["part"] == "other", "status"]))]
@@ -549,12 +547,11 @@ def tornado_chart(frame: pd.DataFrame, kind: str, *, large: bool = False) -> alt
         layers.append(
             # On a narrow screen the line ends in an ellipsis at the chart's edge (the table has it whole).
             base.mark_text(align="left", baseline="middle", dy=round(step * 0.25), limit=alt.ExprRef("width"),
-                           fontSize=_text_size(large) - 1, color="#333333").encode(
+                           fontSize=text_size(large) - 1, color="#333333").encode(
                 x=alt.value(0), text="text:N",
             ).transform_filter("datum.part == 'marker' && datum.text != ''")
         )
-    chart = alt.layer(*layers, data=charts.ROWS).properties(height=alt.Step(step))
-    return _with_rows(_style(chart, large), frame)
+    return layered_chart(*layers, rows=frame, height=alt.Step(step), large=large)
 
 
 def tornado_view(sens: Sensitivity, *, large: bool = False) -> ChartView:
