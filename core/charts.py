@@ -408,6 +408,23 @@ def ranking_view(
     )
 
 
+# The ranking legend's order: each kind, then its paler tint for thin evidence.
+RANKING_GROUPS = ("Career", "Career, thin evidence", "Employer", "Employer, thin evidence")
+
+
+def ranking_bar_colours(frame: pd.DataFrame) -> dict[str, Any]:
+    """A ranking bar's colour, stroke and stroke width (pass them to `encode`): its kind's colour, paler
+    on thin evidence (legend in `RANKING_GROUPS` order), and a dark outline round the current leaning.
+    Shared with the Decision page's ranking, so both rankings read the same. `frame` is a `ranking_frame`."""
+    groups = [g for g in RANKING_GROUPS if g in set(frame["group"])]
+    fill = dict(zip(frame["group"], frame["fill"], strict=True))
+    return {
+        "color": alt.Color("group:N", title="", scale=alt.Scale(domain=groups, range=[fill[g] for g in groups])),
+        "stroke": alt.condition("datum.leaning", alt.value(OUTLINE), alt.value(None)),
+        "strokeWidth": alt.condition("datum.leaning", alt.value(2.5), alt.value(0)),
+    }
+
+
 def ranking_chart(
     frame: pd.DataFrame, *, large: bool = False, intervals: pd.DataFrame | None = None
 ) -> alt.TopLevelMixin:
@@ -416,9 +433,6 @@ def ranking_chart(
     if intervals is not None:
         data = data.merge(intervals[["id", "low", "high"]], on="id", how="left")
     order = list(data["label"])
-    groups = [g for g in ("Career", "Career, thin evidence", "Employer", "Employer, thin evidence")
-              if g in set(data["group"])]
-    group_fill = dict(zip(data["group"], data["fill"], strict=True))
     base = alt.Chart().encode(
         y=alt.Y("label:N", sort=order, title=None, axis=row_axis(list(data["kind"]), labelPadding=6)),
     )
@@ -430,18 +444,15 @@ def ranking_chart(
         alt.Tooltip("rank:Q", title="Rank in its kind"),
         alt.Tooltip("ratings:Q", title="Ratings"),
     ]
-    x = alt.X("score:Q", title="Score (0–100)", scale=alt.Scale(domain=[0, 100], nice=False),
-              axis=alt.Axis(values=[0, 25, 50, 75, 100]))
+    x_scale = alt.Scale(domain=[0, 100], nice=False)
     bars = base.mark_bar(cornerRadiusEnd=2).encode(
-        x=x,
-        color=alt.Color("group:N", title="", scale=alt.Scale(domain=groups, range=[group_fill[g] for g in groups])),
-        stroke=alt.condition("datum.leaning", alt.value(OUTLINE), alt.value(None)),
-        strokeWidth=alt.condition("datum.leaning", alt.value(2.5), alt.value(0)),
+        x=alt.X("score:Q", title="Score (0–100)", scale=x_scale, axis=alt.Axis(values=[0, 25, 50, 75, 100])),
+        **ranking_bar_colours(data),
         tooltip=tooltip,
     ).transform_filter("datum.scored")
     size = text_size(large)
     outside = base.mark_text(align="left", dx=5, fontSize=size).encode(
-        x=alt.X("score_or_zero:Q", scale=alt.Scale(domain=[0, 100], nice=False)), text="text:N", tooltip=tooltip,
+        x=alt.X("score_or_zero:Q", scale=x_scale), text="text:N", tooltip=tooltip,
     ).transform_calculate(score_or_zero="datum.scored ? datum.score : 0").transform_filter("!datum.inside")
     inside = base.mark_text(align="right", dx=-6, fontSize=size, fontWeight="bold").encode(
         x="score:Q", text="text:N", color=alt.Color("text_colour:N", scale=None), tooltip=tooltip,

@@ -319,9 +319,6 @@ def ranking_intervals_table(frame: pd.DataFrame) -> pd.DataFrame:
 def ranking_intervals_chart(frame: pd.DataFrame, *, large: bool = False) -> alt.TopLevelMixin:
     """Score bars (the Compare page's colours and labels) with the likely range drawn just under each bar."""
     order = list(frame["label"])
-    groups = [g for g in ("Career", "Career, thin evidence", "Employer", "Employer, thin evidence")
-              if g in set(frame["group"])]
-    group_fill = dict(zip(frame["group"], frame["fill"], strict=True))
     step = 40 if large else 32
     bar = 18 if large else 14
     bar_shift = -round(step * 0.12)  # the bar a little above the row's middle...
@@ -340,9 +337,7 @@ def ranking_intervals_chart(frame: pd.DataFrame, *, large: bool = False) -> alt.
     ]
     bars = base.mark_bar(cornerRadiusEnd=2, size=bar, yOffset=bar_shift).encode(
         x=alt.X("score:Q", title="Score (0–100)", scale=x_scale, axis=alt.Axis(values=[0, 25, 50, 75, 100])),
-        color=alt.Color("group:N", title="", scale=alt.Scale(domain=groups, range=[group_fill[g] for g in groups])),
-        stroke=alt.condition("datum.leaning", alt.value(OUTLINE), alt.value(None)),
-        strokeWidth=alt.condition("datum.leaning", alt.value(2.5), alt.value(0)),
+        **charts.ranking_bar_colours(frame),
         tooltip=tooltip,
     ).transform_filter("datum.scored")
     size = text_size(large)
