@@ -31,7 +31,7 @@ import pandas as pd
 
 from core.dimensions import DIMENSIONS, SCORE_MAX, SCORE_MIN
 from core.models import Workspace
-from core.scoring import THIN_COVERAGE, Standing, contributions, score_history
+from core.scoring import THIN_COVERAGE, Evidence, Standing, contributions, score_history
 
 # --- colours ------------------------------------------------------------------------------
 
@@ -123,6 +123,11 @@ def dimension_order(weights: np.ndarray) -> list[int]:
 
 def option_label(name: str, leaning: bool) -> str:
     return f"{LEANING_MARK} {name}" if leaning else name
+
+
+def option_labels(evidence: Evidence, rows: Sequence[int]) -> list[str]:
+    """The options' labels in every chart and table: the name, starred for the current leaning."""
+    return [option_label(evidence.names[i], bool(evidence.leaning[i])) for i in rows]
 
 
 # --- empty states -------------------------------------------------------------------------
@@ -284,7 +289,8 @@ def _count(n: int, noun: str) -> str:
     return f"{n} {noun}{'' if n == 1 else 's'}"
 
 
-def _names(items: Sequence[str]) -> str:
+def join_names(items: Sequence[str]) -> str:
+    """Names as a sentence lists them: "A", "A and B", "A, B and C" (the readings of every chart)."""
     items = list(items)
     if len(items) <= 2:
         return " and ".join(items)
@@ -317,7 +323,7 @@ def ranking_frame(standing: Standing, rows: np.ndarray) -> pd.DataFrame:
         {
             "id": [ev.option_ids[i] for i in rows],
             "name": [ev.names[i] for i in rows],
-            "label": [option_label(ev.names[i], bool(ev.leaning[i])) for i in rows],
+            "label": option_labels(ev, rows),
             "kind": kinds,
             "group": legend,
             "fill": fill,
@@ -347,7 +353,7 @@ def ranking_reading(frame: pd.DataFrame) -> str:
         top = group.iloc[0]
         leaders = group[group["rank"] == 1]
         if len(leaders) > 1:
-            parts.append(f"{_names(list(leaders['name']))} share first place among the {KIND_PLURAL[kind]} "
+            parts.append(f"{join_names(list(leaders['name']))} share first place among the {KIND_PLURAL[kind]} "
                          f"at {top['score']:.0f}")
         elif len(group) > 1:
             gap = top["score"] - group.iloc[1]["score"]
@@ -499,7 +505,7 @@ def heatmap_frame(standing: Standing, rows: np.ndarray) -> pd.DataFrame:
     return pd.DataFrame(
         {
             "option": np.repeat(names, n_dims),
-            "label": np.repeat([option_label(ev.names[i], bool(ev.leaning[i])) for i in rows], n_dims),
+            "label": np.repeat(option_labels(ev, rows), n_dims),
             "kind": np.repeat(ev.kinds[rows].astype(str), n_dims),
             "dimension": np.tile([DIMENSIONS[d].key for d in dims], n_rows),
             "dimension_label": np.tile([_dimension_axis_label(d, ev.weights[d]) for d in dims], n_rows),
@@ -538,7 +544,7 @@ def heatmap_reading(frame: pd.DataFrame) -> str:
     top, wins = leaders.index[0], int(leaders.iloc[0])
     tied = list(leaders[leaders == wins].index)
     if len(tied) > 1:
-        lead = f"{_names(sorted(tied))} each rate highest on {wins} of {n_dims} dimensions"
+        lead = f"{join_names(sorted(tied))} each rate highest on {wins} of {n_dims} dimensions"
     else:
         lead = f"{top} rates highest on {wins} of {n_dims} dimension{'s' if n_dims != 1 else ''}"
     return f"{lead}; {gaps}."
@@ -645,11 +651,7 @@ def profile_frame(standing: Standing, option_ids: Sequence[str]) -> pd.DataFrame
     ev = standing.evidence
     rows = np.array([ev.index(o) for o in option_ids], dtype=np.int64)
     frame = heatmap_frame(standing, rows)
-    labels = {
-        option_label(ev.names[i], bool(ev.leaning[i])): f"{option_label(ev.names[i], bool(ev.leaning[i]))} "
-        f"({ev.kinds[i]})"
-        for i in rows
-    }
+    labels = {label: f"{label} ({ev.kinds[i]})" for label, i in zip(option_labels(ev, rows), rows, strict=True)}
     frame["series"] = frame["label"].map(labels)
     frame["dimension_label"] = [
         f"{DIMENSIONS[DIMENSIONS_INDEX[k]].label} · weight {w:.0f}"
@@ -681,7 +683,7 @@ def profile_reading(frame: pd.DataFrame) -> str:
     best = complete.max(axis=1)
     sole = complete.eq(best, axis=0).sum(axis=1) == 1
     wins = complete[sole].idxmax(axis=1).value_counts()
-    counts = _names([f"{o} on {int(wins.get(o, 0)) or 'none'}" for o in options])
+    counts = join_names([f"{o} on {int(wins.get(o, 0)) or 'none'}" for o in options])
     return f"Where all three have evidence, {counts.replace(' on ', ' rates highest on ', 1)}; {gaps}."
 
 
@@ -760,7 +762,7 @@ def why_frame(standing: Standing, rows: np.ndarray) -> pd.DataFrame:
     return pd.DataFrame(
         {
             "option": np.repeat([ev.names[i] for i in rows], n_dims),
-            "label": np.repeat([option_label(ev.names[i], bool(ev.leaning[i])) for i in rows], n_dims),
+            "label": np.repeat(option_labels(ev, rows), n_dims),
             "kind": np.repeat(ev.kinds[rows].astype(str), n_dims),
             "score": np.repeat(standing.score[rows], n_dims),
             "dimension": np.tile([DIMENSIONS[d].key for d in dims], len(rows)),
@@ -794,7 +796,7 @@ def why_reading(frame: pd.DataFrame, leaning_kind: str | None = None) -> str:
     diff = (pa - pb).sort_values(ascending=False)
     ahead = [f"{d} (+{p:.1f})" for d, p in diff.items() if p >= LEVEL_POINTS][:2]
     behind = diff[diff <= -LEVEL_POINTS]
-    sentence = f"{a['option']} is {gap:.1f} points ahead of {b['option']}, mostly on {_names(ahead)}"
+    sentence = f"{a['option']} is {gap:.1f} points ahead of {b['option']}, mostly on {join_names(ahead)}"
     if not behind.empty:
         sentence += f", though {b['option']} gains more on {behind.index[-1]} ({behind.iloc[-1]:.1f})"
     return sentence + "."

@@ -38,8 +38,9 @@ from core.charts import (
     LEANING_MARK,
     OUTLINE,
     ChartView,
+    join_names,
     layered_chart,
-    option_label,
+    option_labels,
     row_axis,
     row_step,
     text_size,
@@ -100,11 +101,6 @@ def weight_text(w: float) -> str:
     return f"{w:.0f}" if abs(w - round(w)) < 1e-9 else f"{w:.2f}"
 
 
-def join_names(items: Sequence[str]) -> str:
-    items = list(items)
-    return " and ".join(items) if len(items) <= 2 else ", ".join(items[:-1]) + " and " + items[-1]
-
-
 def _hex_to_rgb(colour: str) -> tuple[int, int, int]:
     colour = colour.lstrip("#")
     return int(colour[0:2], 16), int(colour[2:4], 16), int(colour[4:6], 16)
@@ -148,6 +144,7 @@ def acceptability_frame(rb: Robustness, kind: str) -> pd.DataFrame:
     rows = _kind_rows(rb, kind)
     k = len(rows)
     colours = place_colours(kind, k)
+    labels = option_labels(ev, rows)
     records = []
     for order, i in enumerate(rows):
         start = 0.0
@@ -157,7 +154,7 @@ def acceptability_frame(rb: Robustness, kind: str) -> pd.DataFrame:
                 {
                     "id": ev.option_ids[i],
                     "name": ev.names[i],
-                    "label": option_label(ev.names[i], bool(ev.leaning[i])),
+                    "label": labels[order],
                     "kind": kind,
                     "order": order,
                     "place": place + 1,
@@ -200,7 +197,7 @@ def acceptability_table(rb: Robustness, kind: str) -> pd.DataFrame:
     k = len(rows)
     table = pd.DataFrame(
         {
-            "Option": [option_label(ev.names[i], bool(ev.leaning[i])) for i in rows],
+            "Option": option_labels(ev, rows),
             "First %": np.round(100 * rb.p_first[rows], 1),
             "Expected place": np.round(rb.expected_rank[rows], 2),
         }
