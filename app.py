@@ -2,16 +2,30 @@
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 import streamlit as st
 from sqlalchemy.exc import OperationalError
 
+from core import kernels
 from ui import counsellor, presentation, router, workspace
 
 PAGES_DIR = Path(__file__).parent / "pages"
 
 st.set_page_config(page_title="Tenfold", page_icon=":material/balance:", layout="wide")
+
+
+@st.cache_resource(show_spinner=False)
+def _compile_scoring() -> threading.Thread:
+    """Once per server process, in the background: compiling the scoring loops takes seconds on a
+    fresh install (a fraction of one when cached on disk), and no page should wait for it."""
+    thread = threading.Thread(target=kernels.warm_up, name="compile-scoring", daemon=True)
+    thread.start()
+    return thread
+
+
+_compile_scoring()
 
 pages = {
     "start": st.Page(PAGES_DIR / "start.py", title="Start", icon=":material/home:", default=True),
@@ -32,6 +46,7 @@ shown, menu = counsellor.navigation_pages(pages)
 current = st.navigation(shown, position=menu)
 
 try:
+    presentation.page_css()
     workspace.sidebar_summary()
     presentation.presentation_toggle()
     current.run()
