@@ -256,6 +256,14 @@ def layered_chart(
     return chart
 
 
+def colour_in_order(field: str, values: Sequence[str], colours: Sequence[str], **channel: Any) -> alt.Color:
+    """A colour channel giving each of `values` the colour at its place in `colours`, the legend listing
+    them in that order; untitled (the values name themselves) unless `channel` says otherwise."""
+    values = list(values)
+    channel.setdefault("title", "")
+    return alt.Color(field, sort=values, scale=alt.Scale(domain=values, range=list(colours[: len(values)])), **channel)
+
+
 def _style(chart: alt.TopLevelMixin, large: bool) -> alt.TopLevelMixin:
     size = 17 if large else 12
     label_limit, max_columns = (260, 2) if large else (200, 3)
@@ -621,12 +629,11 @@ def heatmap_chart(frame: pd.DataFrame, *, large: bool = False) -> alt.TopLevelMi
     shown_if_room = alt.ExprRef("bandwidth('x') < 19 ? 0 : 1")
     dark_cell = f"datum.has && datum.mean >= {WHITE_TEXT_FROM}"
     texts = [
-        base.mark_text(fontSize=size, opacity=shown_if_room, color="#FFFFFF").encode(text="text:N", tooltip=tooltip)
-        .transform_filter(dark_cell),
-        base.mark_text(fontSize=size, opacity=shown_if_room, color="#000000").encode(text="text:N", tooltip=tooltip)
-        .transform_filter(f"datum.has && !({dark_cell})"),
-        base.mark_text(fontSize=size, opacity=shown_if_room, color="#777777").encode(text="text:N", tooltip=tooltip)
-        .transform_filter("!datum.has"),
+        base.mark_text(fontSize=size, opacity=shown_if_room, color=colour).encode(text="text:N", tooltip=tooltip)
+        .transform_filter(cells)
+        for colour, cells in (
+            ("#FFFFFF", dark_cell), ("#000000", f"datum.has && !({dark_cell})"), ("#777777", "!datum.has")
+        )
     ]
     layers: list[alt.TopLevelMixin] = [rated, blank, inherited, *texts]
     return layered_chart(*layers, rows=data, height=alt.Step(row_step(large)), large=large)
@@ -734,12 +741,10 @@ def profile_chart(frame: pd.DataFrame, *, large: bool = False) -> alt.TopLevelMi
         alt.Tooltip("evidence:N", title="Evidence"),
     ]
     base = alt.Chart().encode(y=y, yOffset=y_offset)
-    colour = alt.Color("series:N", title="", sort=series,
-                       scale=alt.Scale(domain=series, range=list(OKABE_ITO[: len(series)])))
     bars = base.mark_bar(cornerRadiusEnd=2).encode(
         x=alt.X("mean:Q", title="Mean rating (1–5)", scale=x_scale, axis=alt.Axis(values=[1, 2, 3, 4, 5], format="d")),
         x2=alt.datum(SCORE_MIN),  # bars grow from the bottom of the scale, not from an off-scale 0
-        color=colour,
+        color=colour_in_order("series:N", series, OKABE_ITO),
         opacity=alt.condition("datum.inherited", alt.value(0.45), alt.value(1.0)),
         stroke=alt.condition("datum.inherited", alt.value(OUTLINE), alt.value(None)),
         strokeDash=alt.condition("datum.inherited", alt.value([3, 2]), alt.value([1, 0])),
@@ -843,8 +848,7 @@ def why_chart(frame: pd.DataFrame, *, large: bool = False) -> alt.TopLevelMixin:
         y=y,
         x=alt.X("sum(points):Q", title="Points towards the score (0–100)", scale=x_scale,
                 axis=alt.Axis(values=[0, 25, 50, 75, 100])),
-        color=alt.Color("dimension_label:N", title="", sort=dims,
-                        scale=alt.Scale(domain=dims, range=list(DIMENSION_COLOURS[: len(dims)]))),
+        color=colour_in_order("dimension_label:N", dims, DIMENSION_COLOURS),
         order=alt.Order("order:Q"),
         tooltip=[
             alt.Tooltip("option:N", title="Option"),
@@ -946,8 +950,7 @@ def history_chart(frame: pd.DataFrame, *, last_date: dt.date | None = None, larg
     labels = list(dict.fromkeys(data["label"]))
     by_option = len(labels) <= MAX_OPTION_COLOURS
     colour = (
-        alt.Color("label:N", title="", sort=labels,
-                  scale=alt.Scale(domain=labels, range=list(OKABE_ITO[: len(labels)])))
+        colour_in_order("label:N", labels, OKABE_ITO)
         if by_option
         else alt.Color("kind:N", title="", scale=alt.Scale(domain=list(KIND_COLOUR), range=list(KIND_COLOUR.values())))
     )

@@ -38,6 +38,7 @@ from core.charts import (
     LEANING_MARK,
     OUTLINE,
     ChartView,
+    colour_in_order,
     join_names,
     layered_chart,
     option_labels,
@@ -223,7 +224,7 @@ def acceptability_chart(frame: pd.DataFrame, *, large: bool = False) -> alt.TopL
         x=alt.X("start:Q", title="Share of plausible cases (%)", scale=x_scale,
                 axis=alt.Axis(values=[0, 25, 50, 75, 100])),
         x2="end:Q",
-        color=alt.Color("place_label:N", title="Place", sort=places, scale=alt.Scale(domain=places, range=fills)),
+        color=colour_in_order("place_label:N", places, fills, title="Place"),
         tooltip=tooltip,
     ).transform_filter("datum.probability > 0")
     text = base.mark_text(fontSize=text_size(large), fontWeight="bold").encode(
@@ -526,8 +527,7 @@ def tornado_chart(frame: pd.DataFrame, kind: str, *, large: bool = False) -> alt
         x=alt.X("start:Q", title=f"Weight ({WEIGHT_MIN}–{WEIGHT_MAX})", scale=x_scale,
                 axis=alt.Axis(values=list(range(WEIGHT_MIN, WEIGHT_MAX + 1)), format="d")),
         x2="end:Q",
-        color=alt.Color("status:N", title="", sort=statuses, scale=alt.Scale(domain=statuses, range=colours),
-                        legend=alt.Legend(columns=1)),
+        color=colour_in_order("status:N", statuses, colours, legend=alt.Legend(columns=1)),
         tooltip=tooltip,
     ).transform_filter("datum.part != 'marker'")
     marker = base.mark_tick(color=OUTLINE, thickness=3, size=bar + 8, yOffset=shift).encode(
