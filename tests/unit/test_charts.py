@@ -270,6 +270,27 @@ def test_core_charts_does_not_import_streamlit():
     assert "import streamlit" not in source and "from streamlit" not in source
 
 
+def test_other_modules_use_only_the_public_chart_helpers():
+    """What core.charts shares (the look, colours, labels) is public; its private helpers can change freely."""
+    import ast
+    import pathlib
+
+    root = pathlib.Path(charts.__file__).parent.parent
+    for path in [*root.glob("core/*.py"), *root.glob("ui/*.py"), *root.glob("pages/*.py")]:
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.module == "core.charts":
+                assert not [a.name for a in node.names if a.name.startswith("_")], path.name
+            if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == "charts":
+                assert not node.attr.startswith("_"), f"{path.name} uses charts.{node.attr}"
+
+
+def test_colours_follow_the_legend_order():
+    colour = charts.colour_in_order("label:N", ["b", "a"], charts.OKABE_ITO).to_dict()
+    assert colour["sort"] == colour["scale"]["domain"] == ["b", "a"]
+    assert colour["scale"]["range"] == list(charts.OKABE_ITO[:2]) and colour["title"] == ""
+    assert charts.colour_in_order("p:N", ["1st"], ["#000000"], title="Place").to_dict()["title"] == "Place"
+
+
 def test_unknown_view_is_refused(demo):
     ws, s = demo
     with pytest.raises(ValueError):
