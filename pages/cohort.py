@@ -130,7 +130,7 @@ def live() -> None:
         st.info(f"No one has joined yet. Participants open the Workshop page, choose Join and type **{code}**.")
         return
 
-    st.subheader("Sharing with you")
+    st.header("Sharing with you")
     if sharing:
         with st.container(key="cohort_table"):
             _table(sharing, summaries)
@@ -148,12 +148,12 @@ def live() -> None:
 
     if quiet:
         with st.container(key="cohort_quiet"):
-            st.subheader("Joined, not sharing")
+            st.header("Joined, not sharing")
             st.markdown(" · ".join(escape_md(m.display_name) for m in quiet))
             st.caption("You see only their names until they switch sharing on.")
 
     if summaries:
-        st.subheader("The cohort's dimensions")
+        st.header("The cohort's dimensions")
         needs = workshops.cohort_needs(summaries)
         shown = st.segmented_control(
             "Show", ["Charts", "Table"], default="Charts", key="cohort_needs_as", label_visibility="collapsed"

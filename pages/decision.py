@@ -51,7 +51,7 @@ if empty is not None and empty.reason == "no_ratings":
         icon=":material/info:",
     )
     link("interviews", "Log an interview", ":material/arrow_forward:")
-    st.subheader("Ask next")
+    st.header("Ask next")
     panel.ask_next_section(opened, panel.kind_parts(opened, decision, decision.kind), verdict.headline)
     st.stop()
 

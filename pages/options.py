@@ -100,7 +100,7 @@ def _delete(option_id: int, name: str) -> None:
 
 for kind, title in (("career", "Careers"), ("employer", "Employers")):
     members = [o for o in ws.options if o.kind == kind]
-    st.subheader(f"{title} ({len(members)})")
+    st.header(f"{title} ({len(members)})")
     if not members:
         st.caption(f"No {title.lower()} yet.")
     for option in members:

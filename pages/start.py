@@ -52,7 +52,7 @@ elif ref is not None and presentation_mode():
     st.success("Your workspace is open. Its private link is hidden while presentation mode is on.")
 elif ref is not None:
     with st.container(border=True):
-        st.subheader("Your workspace is open")
+        st.header("Your workspace is open")
         link = f"{(st.context.url or '').split('?')[0]}?{workspace.TOKEN_PARAM}={token}"
         st.markdown(
             "This is your **private link**. Bookmark it or keep it somewhere safe: anyone who has it "

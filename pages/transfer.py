@@ -99,7 +99,7 @@ def _export() -> None:
     top = st.columns(2)
     bottom = st.columns(2)
     with top[0], st.container(border=True, height="stretch"):
-        st.markdown("#### Decision summary (CSV)")
+        st.markdown("## Decision summary (CSV)")
         st.markdown(
             "One row per career and employer: rank, score, coverage, the chance of coming first, your "
             "leaning and its verdict, and the mean rating on each dimension. Opens in any spreadsheet."
@@ -118,7 +118,7 @@ def _export() -> None:
         )
 
     with top[1], st.container(border=True, height="stretch"):
-        st.markdown("#### Workspace file (JSON)")
+        st.markdown("## Workspace file (JSON)")
         st.markdown(
             "Everything in this workspace: options, interviews, ratings, notes and weights. Keep it as a "
             "backup, or import it here or into another Tenfold installation."
@@ -130,7 +130,7 @@ def _export() -> None:
         )
 
     with bottom[0], st.container(border=True, height="stretch"):
-        st.markdown("#### Charts as images")
+        st.markdown("## Charts as images")
         choices = _chart_choices(*state, DEFAULT_SEED, ws)
         if not choices:
             st.info("There is nothing to draw yet: rate an option after an interview first.")
@@ -152,7 +152,7 @@ def _export() -> None:
             st.caption("Drawn on the server when you click; the first time takes a second.")
 
     with bottom[1], st.container(border=True, height="stretch"):
-        st.markdown("#### One-page decision report")
+        st.markdown("## One-page decision report")
         st.markdown(
             "The verdict on your leaning, the ranking, the ratings of the options it weighs, the notes behind "
             "the top options and the questions to ask next, with your workspace's name and today's date. "

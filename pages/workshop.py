@@ -53,7 +53,7 @@ def _leave() -> None:
 
 if member is not None:
     with st.container(border=True, key="workshop_mine"):
-        st.subheader(f"Your workshop: {escape_md(member.workshop.name)}")
+        st.header(f"Your workshop: {escape_md(member.workshop.name)}")
         st.markdown(f"Your counsellor sees you as **{escape_md(member.display_name)}**.")
         st.session_state["workshop_share"] = member.shared
         st.toggle("Share my workspace with my counsellor", key="workshop_share", on_change=_set_sharing)
@@ -93,7 +93,7 @@ def _sign_out() -> None:
 
 if counsellor_workshop is not None:
     with st.container(border=True, key="workshop_counsellor"):
-        st.subheader(f"You run: {escape_md(counsellor_workshop.name)}")
+        st.header(f"You run: {escape_md(counsellor_workshop.name)}")
         st.markdown(
             f"Participants join with the code **{workshops.spoken_join_code(counsellor_workshop.join_code)}**. "
             "You are signed in as its counsellor in this browser tab only; reloading or closing the tab "

@@ -4,7 +4,7 @@
 - `counsellor` — a counsellor's sign-in, the pages it opens, read-only views of participants;
 - `database` — the process-wide engine and workspaces loaded through it (`Opened`);
 - `messages` — flashed messages and `attempt`, the one way a page saves a change;
-- `presentation` — presentation mode, for sharing a screen;
+- `presentation` — the pages' own styles, and presentation mode for sharing a screen;
 - `router` — the pages by name, and every page run through app.py;
 - `chart_panel`, `decision_panel` — the cached charts of Compare and Decision.
 

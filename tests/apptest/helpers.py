@@ -54,7 +54,7 @@ def shown(markdown: str) -> str:
 def texts(at: AppTest) -> str:
     """Everything the page shows as text (markdown, captions, alerts), to search in."""
     parts = []
-    for kind in ("markdown", "caption", "error", "warning", "info", "success", "title", "subheader", "code"):
+    for kind in ("markdown", "caption", "error", "warning", "info", "success", "title", "header", "subheader", "code"):
         parts += [shown(str(e.value)) for e in getattr(at, kind)]
     return "\n".join(parts)
 
