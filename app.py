@@ -35,9 +35,9 @@ pages = {
     "compare": st.Page(PAGES_DIR / "compare.py", title="Compare", icon=":material/leaderboard:"),
     "decision": st.Page(PAGES_DIR / "decision.py", title="Decision", icon=":material/verified:"),
     "workshop": st.Page(PAGES_DIR / "workshop.py", title="Workshop", icon=":material/school:"),
-    # Counsellor pages: in the menu only after the workshop's passcode (ui.counsellor.navigation_pages).
-    "cohort": st.Page(PAGES_DIR / "cohort.py", title="Cohort", icon=":material/groups:"),
     "transfer": st.Page(PAGES_DIR / "transfer.py", title="Export & import", icon=":material/swap_vert:"),
+    # The counsellor's page: in the menu only after the workshop's passcode (ui.counsellor.navigation_pages).
+    "cohort": st.Page(PAGES_DIR / "cohort.py", title="Cohort", icon=":material/groups:"),
 }
 router.register_pages(pages)
 
@@ -46,7 +46,6 @@ shown, menu = counsellor.navigation_pages(pages)
 current = st.navigation(shown, position=menu)
 
 try:
-    presentation.page_css()
     workspace.sidebar_summary()
     presentation.presentation_toggle()
     current.run()

@@ -1,6 +1,5 @@
-"""How pages look: the app's own styles on every page, and presentation mode for sharing a screen
-(larger text and charts, no editing, no private link). A counsellor's read-only view is always
-presented.
+"""Presentation mode, for sharing a screen: larger text and charts, no editing, no private link.
+A counsellor's read-only view is always presented.
 """
 
 from __future__ import annotations
@@ -8,13 +7,6 @@ from __future__ import annotations
 import streamlit as st
 
 from ui.counsellor import viewing
-
-# A page's title is its one h1, and its sections are h2 (st.header), never h3 straight under the h1:
-# screen readers list headings by level (axe-core heading-order). Streamlit draws h2 much larger
-# than h3; sections keep the size of st.subheader. Fixed text only: never put user text in here.
-PAGE_CSS = """<style>
-[data-testid="stMainBlockContainer"] h2 { font-size: 1.75rem; padding-top: 0.75rem; }
-</style>"""
 
 PRESENTATION_KEY = "presentation_mode"
 PRESENTATION_TOGGLE_KEY = "presentation_toggle"
@@ -24,10 +16,6 @@ PRESENTATION_CSS = """<style>
 html { font-size: 21px; }
 [data-testid="stMainBlockContainer"] { padding-top: 2.5rem; }
 </style>"""
-
-
-def page_css() -> None:
-    st.html(PAGE_CSS)
 
 
 def presentation_mode() -> bool:
