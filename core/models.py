@@ -8,9 +8,13 @@ that point somewhere, at most one leaning) is checked here, once.
 from __future__ import annotations
 
 import datetime as dt
+import re
+import unicodedata
+from collections.abc import Callable
 from typing import Annotated, Literal
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     ConfigDict,
     Field,
@@ -54,10 +58,60 @@ DimensionKey = Literal[
 ]
 assert set(DimensionKey.__args__) == set(DIMENSION_KEYS)  # type: ignore[attr-defined]
 
-Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=NAME_MAX)]
-OptionalText = Annotated[str, StringConstraints(max_length=NAME_MAX)]
-Note = Annotated[str, StringConstraints(max_length=NOTE_MAX)]
-Notes = Annotated[str, StringConstraints(max_length=NOTES_MAX)]
+# What no text may hold: control characters (PostgreSQL cannot store NUL at all, and the others are
+# invisible or break a line) and lone surrogates (not UTF-8, so no database can store them). Notes
+# keep their tabs and line breaks.
+_NOT_IN_NOTES = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
+
+
+def clean_notes(text: str) -> str:
+    """Free text as it will be stored: composed Unicode (NFC), and refused if it holds a control
+    character (ValueError, with a message for the participant)."""
+    text = unicodedata.normalize("NFC", text)
+    bad = _NOT_IN_NOTES.search(text)
+    if bad:
+        raise ValueError(f"contains an invisible control character (U+{ord(bad.group()):04X}); please remove it")
+    return text
+
+
+def clean_line(text: str) -> str:
+    """One line of text as it will be stored: as `clean_notes`, with each run of spaces, tabs or
+    line breaks made one space and none at either end."""
+    return clean_notes(" ".join(text.split()))
+
+
+def clean_name(text: str) -> str:
+    """A name as it will be stored: one clean line with at least one visible character, so that
+    no option or person is listed as a blank."""
+    text = clean_line(text)
+    if not text:
+        raise ValueError("must not be empty")
+    if not any(ch.isprintable() and not ch.isspace() for ch in text):
+        raise ValueError("must have at least one visible character")
+    return text
+
+
+def cleaned(text: str | None, clean: Callable[[str], str], what: str) -> str:
+    """`clean(text)` for text a participant typed: a refusal becomes a TenfoldError naming `what`
+    ("The name contains an invisible control character ...")."""
+    try:
+        return clean(text or "")
+    except ValueError as error:
+        raise TenfoldError(f"{what} {error}.") from None
+
+
+def name_key(name: str) -> str:
+    """The form in which two names count as the same: ignoring case, spacing, invisible characters
+    and different encodings of one letter ("Café" typed composed or decomposed, "Ｎｕｒｓｅ")."""
+    text = unicodedata.normalize("NFKC", name)
+    text = "".join(ch for ch in text if ch.isprintable() or ch.isspace())
+    return " ".join(text.split()).casefold()
+
+
+Name = Annotated[str, StringConstraints(min_length=1, max_length=NAME_MAX), AfterValidator(clean_name)]
+OptionalText = Annotated[str, StringConstraints(max_length=NAME_MAX), AfterValidator(clean_line)]
+Note = Annotated[str, StringConstraints(max_length=NOTE_MAX), AfterValidator(clean_notes)]
+Notes = Annotated[str, StringConstraints(max_length=NOTES_MAX), AfterValidator(clean_notes)]
 RecordId = Annotated[str, StringConstraints(min_length=1, max_length=ID_MAX)]
 Score = Annotated[int, Field(strict=True, ge=SCORE_MIN, le=SCORE_MAX)]
 Weight = Annotated[int, Field(strict=True, ge=WEIGHT_MIN, le=WEIGHT_MAX)]
@@ -220,11 +274,6 @@ def workspace_link_problems(ws: Workspace) -> list[str]:
                     "which is not in this workspace"
                 )
     return problems
-
-
-def name_key(name: str) -> str:
-    """The form in which two option names count as the same (case-insensitive)."""
-    return " ".join(name.split()).casefold()
 
 
 def describe_validation_error(error: ValidationError) -> list[str]:

@@ -58,13 +58,16 @@ from core.models import (
     Rating,
     TenfoldError,
     Workspace,
+    clean_line,
+    clean_name,
+    clean_notes,
+    cleaned,
     default_weights,
     name_key,
 )
 from core.workshops import (
     clean_display_name,
     clean_workshop_name,
-    display_name_key,
     new_join_code,
     normalise_join_code,
 )
@@ -288,7 +291,7 @@ def create_workspace(engine: Engine, *, name: str = "") -> str:
     """A new empty workspace with default weights; returns its private token."""
     token = new_token()
     with _write(engine) as conn:
-        _insert_workspace(conn, token, name.strip()[:NAME_MAX], default_weights())
+        _insert_workspace(conn, token, cleaned(name, clean_line, "The workspace name")[:NAME_MAX], default_weights())
     return token
 
 
@@ -352,7 +355,7 @@ def _touch(conn: Connection, workspace_id: int) -> None:
 
 
 def rename_workspace(engine: Engine, workspace_id: int, name: str) -> None:
-    name = name.strip()
+    name = cleaned(name, clean_line, "The workspace name")
     if len(name) > NAME_MAX:
         raise TenfoldError(f"A workspace name can be at most {NAME_MAX} characters.")
     with _write(engine) as conn:
@@ -436,16 +439,16 @@ def load_workspace(engine: Engine, workspace_id: int) -> Workspace:
 
 
 def _clean_name(name: str) -> str:
-    cleaned = " ".join((name or "").split())
-    if not cleaned:
+    name = " ".join((name or "").split())
+    if not name:
         raise TenfoldError("Please give the option a name.")
-    if len(cleaned) > NAME_MAX:
+    if len(name) > NAME_MAX:
         raise TenfoldError(f"A name can be at most {NAME_MAX} characters.")
-    return cleaned
+    return cleaned(name, clean_name, "The name")
 
 
-def _clean_text(text: str, limit: int, what: str) -> str:
-    text = text or ""
+def _clean_text(text: str, limit: int, what: str, *, one_line: bool = False) -> str:
+    text = cleaned(text, clean_line if one_line else clean_notes, what)
     if len(text) > limit:
         raise TenfoldError(f"{what} can be at most {limit} characters.")
     return text
@@ -607,19 +610,19 @@ def _interview_values(
         raise TenfoldError("An entry is either an interview or a self-assessment.")
     if not isinstance(date, dt.date):
         raise TenfoldError("Please give the date of the conversation.")
-    contact_name = " ".join((contact_name or "").split())
-    if kind == "interview" and not contact_name:
-        raise TenfoldError("Please give the name of the person you interviewed.")
     if kind == "self":
         contact_name = contact_role = contact_organisation = ""
-    for text, what in ((contact_name, "A name"), (contact_role, "A role"), (contact_organisation, "An organisation")):
-        _clean_text(text, NAME_MAX, what)
+    contact_name = _clean_text(contact_name, NAME_MAX, "A name", one_line=True)
+    if kind == "interview" and not contact_name:
+        raise TenfoldError("Please give the name of the person you interviewed.")
+    if contact_name:
+        contact_name = cleaned(contact_name, clean_name, "A name")
     return {
         "kind": kind,
         "date": date,
         "contact_name": contact_name,
-        "contact_role": (contact_role or "").strip(),
-        "contact_organisation": (contact_organisation or "").strip(),
+        "contact_role": _clean_text(contact_role, NAME_MAX, "A role", one_line=True),
+        "contact_organisation": _clean_text(contact_organisation, NAME_MAX, "An organisation", one_line=True),
         "notes": _clean_text(notes, NOTES_MAX, "Notes"),
     }
 
@@ -981,8 +984,8 @@ def _check_display_name_free(conn: Connection, workshop_id: int, display_name: s
     taken = conn.execute(
         select(workspaces.c.id, workspaces.c.display_name).where(workspaces.c.workshop_id == workshop_id)
     ).all()
-    wanted = display_name_key(display_name)
-    if any(display_name_key(row.display_name) == wanted and row.id != workspace_id for row in taken):
+    wanted = name_key(display_name)
+    if any(name_key(row.display_name) == wanted and row.id != workspace_id for row in taken):
         raise TenfoldError(
             f"Someone in this workshop already uses the name '{display_name}'. "
             "Add an initial or a surname so your counsellor can tell you apart."
@@ -1068,7 +1071,7 @@ def cohort_members(engine: Engine, workshop_id: int) -> list[Member]:
         Member(row.display_name, True, row.id, row.revision) if row.shared else Member(row.display_name, False)
         for row in rows
     ]
-    return sorted(members, key=lambda m: (display_name_key(m.display_name), m.display_name))
+    return sorted(members, key=lambda m: (name_key(m.display_name), m.display_name))
 
 
 def find_shared_workspace(engine: Engine, workshop_id: int, workspace_id: int) -> SharedWorkspace | None:

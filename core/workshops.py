@@ -31,7 +31,7 @@ import numpy as np
 
 from core.decision import decide
 from core.dimensions import DIMENSION_KEYS, WEIGHT_MAX
-from core.models import TenfoldError, Workspace
+from core.models import TenfoldError, Workspace, clean_name, cleaned
 from core.scoring import evidence
 from core.summary import CohortRow, cohort_row
 
@@ -74,7 +74,7 @@ def clean_workshop_name(name: str) -> str:
         raise TenfoldError("Please give the workshop a name, for example the group and the date.")
     if len(name) > WORKSHOP_NAME_MAX:
         raise TenfoldError(f"A workshop name can be at most {WORKSHOP_NAME_MAX} characters.")
-    return name
+    return cleaned(name, clean_name, "The workshop name")
 
 
 def clean_display_name(name: str) -> str:
@@ -83,12 +83,7 @@ def clean_display_name(name: str) -> str:
         raise TenfoldError("Please give the name your counsellor will see, for example your first name.")
     if len(name) > DISPLAY_NAME_MAX:
         raise TenfoldError(f"The name your counsellor sees can be at most {DISPLAY_NAME_MAX} characters.")
-    return name
-
-
-def display_name_key(name: str) -> str:
-    """Two participants of one workshop may not share a name, whatever its case or spacing."""
-    return " ".join(name.split()).casefold()
+    return cleaned(name, clean_name, "The name your counsellor sees")
 
 
 # --- passcodes ------------------------------------------------------------------------------------

@@ -74,6 +74,40 @@ def test_option_names_are_unique_case_insensitively_and_nothing_changes(engine):
     assert _dump(engine) == before
 
 
+def test_text_with_a_control_character_is_refused_everywhere_and_nothing_changes(engine):
+    """PostgreSQL cannot store NUL at all; SQLite could, so both must refuse it the same way."""
+    ws_id = _new(engine)
+    option = storage.add_option(engine, ws_id, kind="career", name="Nursing")
+    interview = storage.add_interview(engine, ws_id, date=DAY, contact_name="Jo", option_ids=[option])
+    before = _dump(engine)
+    interview_fields = {"date": DAY, "contact_name": "Jo", "option_ids": [option]}
+    attempts = {
+        "option name": lambda bad: storage.add_option(engine, ws_id, kind="career", name=f"A{bad}"),
+        "option notes": lambda bad: storage.update_option(engine, ws_id, option, notes=f"A{bad}"),
+        "contact name": lambda bad: storage.add_interview(engine, ws_id, **{**interview_fields, "contact_name": bad}),
+        "contact role": lambda bad: storage.update_interview(
+            engine, ws_id, interview, kind="interview", contact_role=bad, **interview_fields),
+        "interview notes": lambda bad: storage.add_interview(engine, ws_id, notes=bad, **interview_fields),
+        "rating note": lambda bad: storage.set_rating(engine, ws_id, interview, option, "culture", 4, note=bad),
+        "workspace name": lambda bad: storage.rename_workspace(engine, ws_id, f"Mine{bad}"),
+    }
+    for field, attempt in attempts.items():
+        for bad in ("\x00", "\x1b[31m"):
+            with pytest.raises(TenfoldError, match=r"invisible control character \(U\+00"):
+                attempt(bad)
+            assert _dump(engine) == before, field
+
+
+def test_a_name_typed_with_a_combining_accent_is_the_same_name(engine):
+    ws_id = _new(engine)
+    storage.add_option(engine, ws_id, kind="career", name="Caf\u00e9 owner")
+    for same in ("Cafe\u0301 owner", "CAFE\u0301 OWNER", "Caf\u00e9\u200b owner"):
+        with pytest.raises(TenfoldError, match="already exists"):
+            storage.add_option(engine, ws_id, kind="career", name=same)
+    with pytest.raises(TenfoldError, match="at least one visible character"):
+        storage.add_option(engine, ws_id, kind="career", name="\u200b")
+
+
 def test_the_same_name_may_exist_in_two_workspaces(engine):
     a, b = _new(engine), _new(engine)
     storage.add_option(engine, a, kind="career", name="Nursing")

@@ -89,6 +89,19 @@ def test_joining_makes_a_private_unshared_workspace_and_names_are_unique_per_wor
     storage.create_workspace_in_workshop(engine, other.join_code, "Ana L.")
 
 
+def test_workshop_and_participant_names_refuse_control_characters_and_nothing_changes(engine):
+    workshop = _workshop(engine)
+    storage.create_workspace_in_workshop(engine, workshop.join_code, "Ana")
+    before = _dump(engine)
+    with pytest.raises(TenfoldError, match=r"The workshop name contains an invisible control character \(U\+0000\)"):
+        _workshop(engine, "Tuesday\x00")
+    with pytest.raises(TenfoldError, match=r"The name your counsellor sees contains an invisible control character"):
+        storage.create_workspace_in_workshop(engine, workshop.join_code, "Ben\x00")
+    with pytest.raises(TenfoldError, match="already uses the name"):  # the same name, typed another way
+        storage.create_workspace_in_workshop(engine, workshop.join_code, "Ana\u200b")
+    assert _dump(engine) == before
+
+
 def test_an_existing_workspace_can_join_and_moving_workshops_stops_sharing(engine):
     a, b = _workshop(engine, "A"), _workshop(engine, "B")
     workspace_id = storage.find_workspace(engine, storage.create_workspace(engine, name="Mine")).id

@@ -1,6 +1,10 @@
 import datetime as dt
+import re
+import unicodedata
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from pydantic import ValidationError
 
 from core.demo import demo_workspace
@@ -10,6 +14,8 @@ from core.models import (
     Option,
     Rating,
     Workspace,
+    clean_name,
+    clean_notes,
     describe_validation_error,
     name_key,
 )
@@ -134,3 +140,52 @@ def test_every_cross_record_problem_is_reported_on_its_own_line():
         "options[1]: an option called 'A' already exists",
         "only one option can be the current leaning, not 2",
     ]
+
+
+# --- text hygiene ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("bad", ["\x00", "\x07", "\x1b", "\x7f", "\x9b", "\ud800"])
+def test_control_characters_and_lone_surrogates_are_refused_by_name(bad):
+    code = f"U+{ord(bad):04X}"
+    with pytest.raises(ValueError, match=re.escape(code)):
+        clean_notes(f"before{bad}after")
+    if bad == "\ud800":
+        return  # pydantic refuses it before our check (and a file never gets that far: test_workspace_file)
+    problems = _problems(options=[{"id": "a", "kind": "career", "name": f"Nurse{bad}"}])
+    assert problems == [f"options[0].name: contains an invisible control character ({code}); please remove it"]
+
+
+def test_notes_keep_tabs_and_line_breaks_names_make_them_one_space():
+    assert clean_notes("one\ttwo\nthree\r\n") == "one\ttwo\nthree\r\n"
+    assert clean_name("  Registered\n\tnurse  ") == "Registered nurse"
+
+
+def test_a_name_needs_a_visible_character():
+    for invisible in ("\u200b", "\u200b\u200d", "\u2060 \ufeff"):
+        with pytest.raises(ValueError, match="at least one visible character"):
+            clean_name(invisible)
+    assert clean_name("\U0001f469\u200d\u2695\ufe0f Nurse") == "\U0001f469\u200d\u2695\ufe0f Nurse"  # ZWJ kept
+
+
+def test_one_letter_typed_two_ways_is_stored_one_way_and_counts_as_one_name():
+    composed, decomposed = "Caf\u00e9", "Cafe\u0301"
+    assert clean_name(decomposed) == composed
+    assert name_key(composed) == name_key(decomposed) == name_key("CAFE\u0301")
+    assert name_key("Nurse\u200b") == name_key("nurse")
+    assert name_key("\uff2e\uff55\uff52\uff53\uff45") == name_key("Nurse")  # full-width letters
+    problems = _problems(options=[{"id": "a", "kind": "career", "name": composed},
+                                  {"id": "b", "kind": "career", "name": decomposed}])
+    assert problems == ["options[1]: an option called 'Caf\u00e9' already exists"]
+
+
+@given(st.text())
+def test_cleaned_notes_hold_no_control_character_and_cleaning_twice_changes_nothing(text):
+    try:
+        notes = clean_notes(text)
+    except ValueError:
+        assert any(unicodedata.category(ch) in ("Cc", "Cs") and ch not in "\t\n\r" for ch in text)
+        return
+    assert not any(unicodedata.category(ch) in ("Cc", "Cs") and ch not in "\t\n\r" for ch in notes)
+    assert clean_notes(notes) == notes
+    assert notes == unicodedata.normalize("NFC", text)

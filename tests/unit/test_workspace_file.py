@@ -181,9 +181,10 @@ def test_the_file_follows_design_key_order_and_keeps_non_ascii():
     assert text.endswith("}\n")
 
 
-# Any character a file can carry: not NUL, not a lone surrogate (parse_workspace refuses both).
+# Any character an id can carry: not NUL, not a lone surrogate (parse_workspace refuses both).
 _chars = st.characters(exclude_categories=("Cs",), exclude_characters="\x00")
-_text = st.text(_chars, max_size=30)
+# Any character a name or note can carry: no control character but tab and line breaks.
+_text = st.text(st.characters(exclude_categories=("Cs", "Cc"), include_characters="\t\n\r"), max_size=30)
 
 
 @st.composite
