@@ -42,9 +42,11 @@ from core.models import (
     describe_validation_error,
 )
 
-# A real workspace file is a few kilobytes to a few hundred; this matches the app's
-# upload limit (server.maxUploadSize = 2 in .streamlit/config.toml).
-MAX_FILE_BYTES = 2_000_000
+# A real workspace file is a few kilobytes to a few hundred. The largest workspace the app holds
+# (500 options, 2,000 interviews, about 20,000 ratings) writes about 2.2 MB with short notes; this
+# leaves room for long ones. The app's upload limit is just above it (server.maxUploadSize = 10,
+# in MiB, in .streamlit/config.toml), so this check, with its message, comes first.
+MAX_FILE_BYTES = 10_000_000
 # Tenfold's own files nest 5 levels deep (workspace > interviews > interview > ratings > rating).
 MAX_NESTING = 10
 # No number in a workspace file needs more digits than this.

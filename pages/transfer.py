@@ -57,10 +57,10 @@ def _workspace_file(url: str, workspace_id: int, revision: int, _ws: Workspace) 
 
 
 @st.cache_resource(max_entries=64, show_spinner=False)
-def _summary(url: str, workspace_id: int, revision: int, seed: int, _file: bytes) -> bytes:
-    # Made from the exported file itself, by the function `tenfold summary` prints with:
-    # `tenfold summary <that file> --seed <seed>` gives these same bytes.
-    return summary_bytes(parse_workspace(_file), seed=seed)
+def _summary(url: str, workspace_id: int, revision: int, seed: int, _ws: Workspace) -> bytes:
+    # The workspace as its file holds it (renumbered), by the function `tenfold summary` prints with:
+    # `tenfold summary <the exported file> --seed <seed>` gives these same bytes.
+    return summary_bytes(renumber_ids(_ws), seed=seed)
 
 
 @st.cache_resource(max_entries=64, show_spinner=False)
@@ -105,7 +105,7 @@ def _export() -> None:
             "leaning and its verdict, and the mean rating on each dimension. Opens in any spreadsheet."
         )
         st.download_button(
-            "Download the decision summary (CSV)", _summary(*state, DEFAULT_SEED, workspace_file),
+            "Download the decision summary (CSV)", _summary(*state, DEFAULT_SEED, ws),
             file_name=file_name(ws.name, "summary", "csv", today), mime="text/csv", key="transfer_csv",
             icon=":material/table:", on_click="ignore",
         )
@@ -128,6 +128,12 @@ def _export() -> None:
             file_name=file_name(ws.name, "workspace", "json", today), mime="application/json",
             key="transfer_workspace_file", icon=":material/save:", on_click="ignore",
         )
+        too_big = size_problem(len(workspace_file))
+        if too_big:  # only with very long notes: the app holds more than a file may carry
+            st.warning(
+                f"{too_big} Keep this file as a backup, but to import it again (here or elsewhere), "
+                "shorten some long notes first and download it anew."
+            )
 
     with bottom[0], st.container(border=True, height="stretch"):
         st.markdown("## Charts as images")

@@ -102,6 +102,25 @@ def test_export_offers_every_file_with_stable_keys(db, downloads, tmp_path, caps
     assert downloads["transfer_csv"]["file_name"].endswith(".csv")
 
 
+def test_a_workspace_bigger_than_a_file_may_be_still_exports_and_says_so(db, downloads, monkeypatch):
+    """Long notes can make a workspace's file larger than an import takes (the counts are capped,
+    the text is not): the file is still offered, with a plain warning, and the summary still works."""
+    url, engine = db
+    token = demo_token(engine)
+    at = open_app(url, token=token, page=PAGE)
+    csv = _content(downloads["transfer_csv"])
+    assert not at.warning
+    workspace_file = _content(downloads["transfer_workspace_file"])
+    monkeypatch.setattr("core.workspace_file.MAX_FILE_BYTES", len(workspace_file) // 2)
+    storage.rename_workspace(engine, storage.find_workspace(engine, token).id, "Sam's decision")  # a new revision
+    at.run()
+    assert not at.exception
+    assert "a workspace file can be at most" in at.warning[0].value
+    assert "shorten some long notes" in at.warning[0].value
+    assert len(_content(downloads["transfer_workspace_file"])) > len(workspace_file) // 2
+    assert _content(downloads["transfer_csv"]) == csv  # the name is not in the summary
+
+
 def test_charts_and_the_report_are_drawn_only_when_asked(db, downloads):
     url, engine = db
     at = open_app(url, token=demo_token(engine), page=PAGE)
@@ -235,7 +254,7 @@ def test_a_file_over_the_limit_is_refused_before_it_is_read(db, monkeypatch):
     monkeypatch.setattr("core.workspace_file.parse_workspace", never)
     before = dump_tables(engine)
     at = _upload(at, "big.json", b" " * (MAX_FILE_BYTES + 1))
-    assert "a workspace file can be at most 2,000,000 bytes" in texts(at)
+    assert "a workspace file can be at most 10,000,000 bytes" in texts(at)
     assert "Nothing was changed" in texts(at)
     assert dump_tables(engine) == before
 

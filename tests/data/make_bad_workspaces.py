@@ -68,7 +68,7 @@ def random_binary(path: Path) -> None:
 GENERATED: dict[str, tuple[Callable[[Path], None], str]] = {
     "huge_50mb.json": (
         huge_50mb,
-        "bytes (50 MB); a workspace file can be at most 2,000,000 bytes (2 MB).",
+        "bytes (50 MB); a workspace file can be at most 10,000,000 bytes (10 MB).",
     ),
     "options_10000.json": (options_10000, "options: a workspace can hold at most 500 options; this file has 10,000"),
     "interviews_5000.json": (

@@ -112,7 +112,7 @@ def test_a_huge_file_is_refused_without_reading_it(capsysbinary, tmp_path):
     assert (code, out) == (1, "")
     assert err == (
         f"tenfold: {path}: The file is 60,000,000 bytes (60 MB); a workspace file can be at most "
-        "2,000,000 bytes (2 MB).\n"
+        "10,000,000 bytes (10 MB).\n"
     )
 
 
@@ -221,6 +221,6 @@ def test_script_writes_utf8_whatever_the_locale(tmp_path):
 
 
 def test_script_refuses_too_much_standard_input():
-    result = run_script("validate", "-", stdin=b" " * 3_000_000)
+    result = run_script("validate", "-", stdin=b" " * 11_000_000)
     assert result.returncode == 1
-    assert result.stderr == b"tenfold: -: the input is larger than 2,000,000 bytes, the most a workspace file can be\n"
+    assert result.stderr == b"tenfold: -: the input is larger than 10,000,000 bytes, the most a workspace file can be\n"

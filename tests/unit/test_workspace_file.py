@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 
 from core.demo import demo_workspace
 from core.dimensions import DIMENSION_KEYS
-from core.models import Contact, Interview, Option, Rating, Workspace
+from core.models import MAX_INTERVIEWS, MAX_OPTIONS, Contact, Interview, Option, Rating, Workspace
 from core.scoring import standing
 from core.workspace_file import (
     MAX_FILE_BYTES,
@@ -89,15 +89,23 @@ def test_a_50_mb_file_is_refused_by_size_before_it_is_decoded(tmp_path):
     (problem,) = _problems(data)
     assert time.perf_counter() - started < 0.5
     assert problem == (
-        f"The file is {len(data):,} bytes (50 MB); a workspace file can be at most 2,000,000 bytes (2 MB)."
+        f"The file is {len(data):,} bytes (50 MB); a workspace file can be at most 10,000,000 bytes (10 MB)."
     )
+
+
+def test_the_largest_workspace_the_app_holds_fits_in_a_file_with_room_for_notes():
+    from bench.bench_compare_page import synthetic_workspace  # plausible content, one to three options per interview
+
+    ws = synthetic_workspace(MAX_OPTIONS, MAX_INTERVIEWS)
+    size = len(dump_workspace(renumber_ids(ws)))
+    assert size < MAX_FILE_BYTES / 4, size
 
 
 def test_the_size_limit_is_exact():
     body = dump_workspace(demo_workspace())
     padded = body + b" " * (MAX_FILE_BYTES - len(body))
     assert parse_workspace(padded) == parse_workspace(body)
-    assert "at most 2,000,000 bytes" in _problems(padded + b" ")[0]
+    assert "at most 10,000,000 bytes" in _problems(padded + b" ")[0]
 
 
 def test_nothing_is_ever_unpickled_or_evaluated(tmp_path, monkeypatch):
