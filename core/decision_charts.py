@@ -196,16 +196,15 @@ def acceptability_table(rb: Robustness, kind: str) -> pd.DataFrame:
     ev = rb.evidence
     rows = _kind_rows(rb, kind)
     k = len(rows)
-    table = pd.DataFrame(
+    places = {f"{ordinal(place + 1)} %": np.round(100 * rb.rank_probability[rows, place], 1) for place in range(k)}
+    return pd.DataFrame(
         {
             "Option": option_labels(ev, rows),
             "First %": np.round(100 * rb.p_first[rows], 1),
             "Expected place": np.round(rb.expected_rank[rows], 2),
+            **places,  # one column per place: built at once, not inserted one by one
         }
     )
-    for place in range(k):
-        table[f"{ordinal(place + 1)} %"] = np.round(100 * rb.rank_probability[rows, place], 1)
-    return table
 
 
 def acceptability_chart(frame: pd.DataFrame, *, large: bool = False) -> alt.TopLevelMixin:

@@ -108,7 +108,13 @@ for kind, title in (("career", "Careers"), ("employer", "Employers")):
         prefix = f"options_{option_id}_"
         badge = " · current leaning" if option.leaning else ""
         belongs = f" ({career_names.get(int(option.career), '')})" if option.career else ""
-        with st.expander(escape_md(f"{option.name}{belongs}") + badge, expanded=False):
+        # Drawn only while open (on_change="rerun"): with hundreds of options, every closed option's
+        # fields would cost each rerun of the page seconds.
+        details = st.expander(escape_md(f"{option.name}{belongs}") + badge, expanded=False,
+                              key=prefix + "open", on_change="rerun")
+        if not details.open:
+            continue
+        with details:
             # Widgets show the database's values on every run (another tab may have changed them).
             st.session_state[prefix + "name"] = option.name
             st.session_state[prefix + "notes"] = option.notes

@@ -110,6 +110,9 @@ def test_delete_an_option_with_ratings_asks_first(db):
     token = demo_token(engine)
     nurse = next(o for o in _ws(engine, token).options if o.name == "Registered nurse")
     at = open_app(url, token=token, page="pages/options.py")
+    assert not [b for b in at.button if b.key == f"options_{nurse.id}_delete"]  # drawn only when opened
+    at.session_state[f"options_{nurse.id}_open"] = True  # as a click on the option's expander does
+    at.run()
     by_key(at.button, f"options_{nurse.id}_delete").click().run()
     assert any("cannot be undone" in w.value for w in at.warning)
     assert len(_ws(engine, token).options) == 8  # nothing deleted yet
