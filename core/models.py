@@ -74,6 +74,16 @@ def clean_notes(text: str) -> str:
     return text
 
 
+def salvaged(text: str | None) -> str:
+    """Text stored before these rules, made to follow them without refusing it: composed, and its
+    control characters dropped (tabs and line breaks kept)."""
+    return _NOT_IN_NOTES.sub("", unicodedata.normalize("NFC", text or ""))
+
+
+def has_visible_character(text: str) -> bool:
+    return any(ch.isprintable() and not ch.isspace() for ch in text)
+
+
 def clean_line(text: str) -> str:
     """One line of text as it will be stored: as `clean_notes`, with each run of spaces, tabs or
     line breaks made one space and none at either end."""
@@ -86,7 +96,7 @@ def clean_name(text: str) -> str:
     text = clean_line(text)
     if not text:
         raise ValueError("must not be empty")
-    if not any(ch.isprintable() and not ch.isspace() for ch in text):
+    if not has_visible_character(text):
         raise ValueError("must have at least one visible character")
     return text
 

@@ -63,7 +63,9 @@ from core.models import (
     clean_notes,
     cleaned,
     default_weights,
+    has_visible_character,
     name_key,
+    salvaged,
 )
 from core.workshops import (
     clean_display_name,
@@ -72,7 +74,8 @@ from core.workshops import (
     normalise_join_code,
 )
 
-SCHEMA_VERSION = 1
+# 2: text follows core.models' rules (no control characters, NFC, option names unique by name_key).
+SCHEMA_VERSION = 2
 TOKEN_BYTES = 24  # 192 bits from `secrets`, URL-safe base64: 32 characters
 TOKEN_PATTERN = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
 SQLITE_BUSY_TIMEOUT_S = 30
@@ -230,6 +233,78 @@ def ensure_schema(engine: Engine) -> None:
                 f"This database uses schema version {version}, newer than this Tenfold "
                 f"understands ({SCHEMA_VERSION}). Upgrade Tenfold before opening it."
             )
+        elif version < SCHEMA_VERSION:
+            # Locked and in the same transaction as the version bump: one replica migrates, once.
+            locked = conn.execute(
+                select(schema_info.c.version).where(schema_info.c.id == 1).with_for_update()
+            ).scalar_one()
+            if locked < 2:
+                _migrate_text_to_version_2(conn)
+            conn.execute(update(schema_info).where(schema_info.c.id == 1).values(version=SCHEMA_VERSION))
+
+
+def _salvaged_line(text: str | None) -> str:
+    return " ".join(salvaged(text).split())
+
+
+def _numbered(name: str, n: int) -> str:
+    suffix = f" ({n})"
+    return name[: NAME_MAX - len(suffix)] + suffix
+
+
+def _migrate_text_to_version_2(conn: Connection) -> None:
+    """Make text stored by version 1 follow version 2's rules, losing nothing but control characters:
+    a name with nothing visible left, or one that now reads the same as another option's of its
+    workspace (e.g. "Café" typed two ways), gets a number: "Café (2)"."""
+
+    def rewrite(table: Table, row: Row, values: dict[str, object]) -> None:  # type: ignore[type-arg]
+        changed = {column: value for column, value in values.items() if getattr(row, column) != value}
+        if changed:
+            conn.execute(update(table).where(table.c.id == row.id).values(**changed))
+
+    for row in conn.execute(select(workshops.c.id, workshops.c.name)).all():
+        name = _salvaged_line(row.name)
+        rewrite(workshops, row, {"name": name if has_visible_character(name) else f"Workshop {row.id}"})
+    for row in conn.execute(select(workspaces.c.id, workspaces.c.name, workspaces.c.display_name)).all():
+        display_name = _salvaged_line(row.display_name)
+        if row.display_name and not has_visible_character(display_name):
+            display_name = f"Participant {row.id}"
+        rewrite(workspaces, row, {"name": _salvaged_line(row.name), "display_name": display_name})
+    for row in conn.execute(select(interviews)).all():
+        contact = _salvaged_line(row.contact_name)
+        if row.kind == "interview" and not has_visible_character(contact):
+            contact = "Unnamed contact"
+        rewrite(interviews, row, {
+            "contact_name": contact,
+            "contact_role": _salvaged_line(row.contact_role),
+            "contact_organisation": _salvaged_line(row.contact_organisation),
+            "notes": salvaged(row.notes),
+        })
+    for row in conn.execute(select(ratings.c.id, ratings.c.note)).all():
+        rewrite(ratings, row, {"note": salvaged(row.note)})
+
+    rows = conn.execute(select(options).order_by(options.c.workspace_id, options.c.id)).all()
+    taken: set[tuple[int, str]] = set()
+    final: dict[int, tuple[str, str]] = {}
+    for row in rows:
+        base = _salvaged_line(row.name)
+        base = base if has_visible_character(base) else f"Option {row.id}"
+        name, n = base, 1
+        while (row.workspace_id, name_key(name)) in taken:
+            n += 1
+            name = _numbered(base, n)
+        taken.add((row.workspace_id, name_key(name)))
+        final[row.id] = (name, name_key(name))
+    moving = [row for row in rows if (row.name, row.name_key) != final[row.id]]
+    # Two steps, so that no row ever takes a key another still holds (the unique constraint).
+    for row in moving:
+        conn.execute(update(options).where(options.c.id == row.id).values(name_key=f"~{secrets.token_hex(16)}"))
+    for row in moving:
+        name, key = final[row.id]
+        conn.execute(update(options).where(options.c.id == row.id).values(name=name, name_key=key))
+    for row in rows:
+        if salvaged(row.notes) != row.notes:
+            conn.execute(update(options).where(options.c.id == row.id).values(notes=salvaged(row.notes)))
 
 
 def ping(engine: Engine) -> int:

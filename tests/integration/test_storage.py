@@ -6,6 +6,7 @@ import datetime as dt
 import threading
 
 import pytest
+from pydantic import ValidationError
 from sqlalchemy import func, select
 
 from core import storage
@@ -304,3 +305,42 @@ def test_a_newer_schema_is_refused(database_url):
         conn.execute(storage.schema_info.update().values(version=storage.SCHEMA_VERSION + 1))
     with pytest.raises(RuntimeError, match="newer than this Tenfold"):
         storage.make_engine(database_url)
+
+
+def test_text_stored_by_schema_1_is_brought_to_the_rules_of_schema_2_losing_nothing_else(database_url):
+    """Version 1 stored control characters, and names that version 2 reads as one ("Café" typed
+    composed and decomposed) or as blank. Opening such a database migrates it once; every workspace
+    then loads, and nothing but the control characters is gone."""
+    engine = storage.make_engine(database_url)
+    ws_id = _new(engine)
+    nfc = storage.add_option(engine, ws_id, kind="career", name="Caf\u00e9 owner")
+    nfd = storage.add_option(engine, ws_id, kind="career", name="Barista")
+    blank = storage.add_option(engine, ws_id, kind="employer", name="Blank")
+    interview = storage.add_interview(engine, ws_id, date=DAY, contact_name="Jo", option_ids=[nfc])
+    storage.set_rating(engine, ws_id, interview, nfc, "culture", 4, note="ok")
+    legacy = {  # what version 1 accepted, written past today's checks
+        storage.options: {nfd: {"name": "Cafe\u0301 owner", "name_key": "cafe\u0301 owner", "notes": "a\x07b\tc\nd"},
+                          blank: {"name": "\u200b", "name_key": "\u200b"}},
+        storage.interviews: {interview: {"contact_role": "Lead\x1b[31m", "notes": "line one\x0bline two"}},
+        storage.workspaces: {ws_id: {"name": "Mine\x7f"}},
+    }
+    with engine.begin() as conn:
+        for table, rows in legacy.items():
+            for row_id, values in rows.items():
+                conn.execute(table.update().where(table.c.id == row_id).values(**values))
+        conn.execute(storage.schema_info.update().values(version=1))
+    with pytest.raises(ValidationError):  # what version 2 would meet without the migration
+        storage.load_workspace(engine, ws_id)
+
+    storage.ensure_schema(engine)  # as every start does
+    ws = storage.load_workspace(engine, ws_id)
+    assert [o.name for o in ws.options] == ["Caf\u00e9 owner", "Caf\u00e9 owner (2)", f"Option {blank}"]
+    assert ws.options[1].notes == "ab\tc\nd"
+    assert (ws.interviews[0].contact.role, ws.interviews[0].notes) == ("Lead[31m", "line oneline two")
+    assert ws.name == "Mine" and ws.interviews[0].ratings[0].note == "ok"
+    assert storage.ping(engine) == storage.SCHEMA_VERSION
+    after = _dump(engine)
+    storage.ensure_schema(engine)  # once only
+    assert _dump(engine) == after
+    with pytest.raises(TenfoldError, match="already exists"):  # the keys follow the names
+        storage.add_option(engine, ws_id, kind="career", name="CAFE\u0301 OWNER (2)")
