@@ -9,7 +9,7 @@ from pathlib import Path
 import streamlit as st
 from sqlalchemy.exc import OperationalError
 
-from core import kernels
+from core import scoring
 from ui import counsellor, presentation, router, workspace
 
 PAGES_DIR = Path(__file__).parent / "pages"
@@ -21,7 +21,7 @@ def _prepare() -> None:
     # The comparison pages' modules (Altair, pandas, the decision engine: about a second to import)
     # and the compiled scoring loops (seconds on a fresh install, a fraction of one from the disk cache).
     importlib.import_module("ui.chart_panel")
-    kernels.warm_up()
+    scoring.warm_up()
 
 
 @st.cache_resource(show_spinner=False)

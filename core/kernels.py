@@ -6,7 +6,8 @@ options took a dozen such calls (22 µs); one compiled pass over the matrix take
 it stays ahead at 1,000 options too (one pass instead of several full-size temporaries).
 
 The formulas are those of `core.scoring` (see its docstring); these functions only do the loops.
-Callers pass float64 C-contiguous arrays, so each function compiles once (cached on disk).
+Callers (`core.scoring`) pass float64 C-contiguous arrays and float scalars, so each function
+compiles once (cached on disk); `core.scoring.warm_up` compiles them all.
 """
 
 from __future__ import annotations
@@ -82,12 +83,3 @@ def score_and_rank(mean, weights, floor, points_per_unit, group, steps_per_point
     score, coverage = score_rows(mean, weights, floor, points_per_unit)
     return score, coverage, competition_ranks(score, group, steps_per_point)
 
-
-def warm_up() -> None:
-    """Compile every kernel now (or load it from the disk cache), so no page waits for it."""
-    mean = np.array([[3.0, np.nan], [4.0, 2.0]])
-    weights = np.array([1.0, 2.0])
-    group = np.array([0, 1], dtype=np.int64)
-    score, _coverage = score_rows(mean, weights, 1.0, 25.0)
-    competition_ranks(score, group, 1.0)
-    score_and_rank(mean, weights, 1.0, 25.0, group, 1.0)

@@ -1,5 +1,5 @@
-"""Weighted scores, coverage and ranks, exactly as DESIGN.md defines them (numpy, no loops
-over options).
+"""Weighted scores, coverage and ranks, exactly as DESIGN.md defines them (the loops over options
+are compiled: core/kernels.py).
 
 - m(o, d): the mean of every rating of option o on dimension d (interviews and
   self-assessments alike), with its count and spread. "Not discussed" is missing (NaN),
@@ -34,6 +34,8 @@ RANK_DECIMALS = 9
 RANK_STEPS_PER_POINT = 10.0**RANK_DECIMALS
 # Score points per rating step above the bottom of the scale: the top of the scale is 100.
 POINTS_PER_UNIT = 100.0 / (SCORE_MAX - SCORE_MIN)
+# Floats, like every other argument of the compiled loops: one set of argument types, one compilation.
+_FLOOR = float(SCORE_MIN)
 # Options compete within their kind; this is also the order kinds are listed in.
 KIND_GROUP = {"career": 0, "employer": 1}
 
@@ -151,7 +153,7 @@ def weighted_scores(mean: np.ndarray, weights: np.ndarray) -> tuple[np.ndarray, 
     """
     mean = np.asarray(mean, dtype=np.float64)
     rows = np.ascontiguousarray(mean.reshape(-1, N_DIMENSIONS))
-    score, coverage = kernels.score_rows(rows, _as_weights(weights), SCORE_MIN, POINTS_PER_UNIT)
+    score, coverage = kernels.score_rows(rows, _as_weights(weights), _FLOOR, POINTS_PER_UNIT)
     return score.reshape(mean.shape[:-1]), coverage.reshape(mean.shape[:-1])
 
 
@@ -185,11 +187,21 @@ def rank_options(
     return kernels.score_and_rank(
         np.ascontiguousarray(mean, dtype=np.float64),
         _as_weights(weights),
-        SCORE_MIN,
+        _FLOOR,
         POINTS_PER_UNIT,
         np.ascontiguousarray(kind_group, dtype=np.int64),
         RANK_STEPS_PER_POINT,
     )
+
+
+def warm_up() -> None:
+    """Compile the loops behind the three functions above (or load them from the disk cache) now,
+    with the argument types the app uses, so that no page waits for it."""
+    mean = np.array([[3.0] * N_DIMENSIONS, [np.nan] * N_DIMENSIONS])
+    weights = np.ones(N_DIMENSIONS)
+    score, _coverage = weighted_scores(mean, weights)
+    ranks_within_kind(score, np.array(list(KIND_GROUP), dtype=object))
+    rank_options(mean, weights, np.array(list(KIND_GROUP.values())))
 
 
 def _as_weights(weights: np.ndarray) -> np.ndarray:
