@@ -255,7 +255,8 @@ def _numbered(name: str, n: int) -> str:
 def _migrate_text_to_version_2(conn: Connection) -> None:
     """Make text stored by version 1 follow version 2's rules, losing nothing but control characters:
     a name with nothing visible left, or one that now reads the same as another option's of its
-    workspace (e.g. "Café" typed two ways), gets a number: "Café (2)"."""
+    workspace or another participant's of its workshop (e.g. "Café" typed two ways), gets a
+    number: "Café (2)"."""
 
     def rewrite(table: Table, row: Row, values: dict[str, object]) -> None:  # type: ignore[type-arg]
         changed = {column: value for column, value in values.items() if getattr(row, column) != value}
@@ -265,10 +266,17 @@ def _migrate_text_to_version_2(conn: Connection) -> None:
     for row in conn.execute(select(workshops.c.id, workshops.c.name)).all():
         name = _salvaged_line(row.name)
         rewrite(workshops, row, {"name": name if has_visible_character(name) else f"Workshop {row.id}"})
-    for row in conn.execute(select(workspaces.c.id, workspaces.c.name, workspaces.c.display_name)).all():
-        display_name = _salvaged_line(row.display_name)
-        if row.display_name and not has_visible_character(display_name):
-            display_name = f"Participant {row.id}"
+    seated: set[tuple[int, str]] = set()  # (workshop, display name key): one per participant
+    query = select(workspaces.c.id, workspaces.c.name, workspaces.c.display_name, workspaces.c.workshop_id)
+    for row in conn.execute(query.order_by(workspaces.c.id)).all():
+        display_name = base = _salvaged_line(row.display_name)
+        if row.display_name and not has_visible_character(base):
+            display_name = base = f"Participant {row.id}"
+        n = 1
+        while row.workshop_id is not None and display_name and (row.workshop_id, name_key(display_name)) in seated:
+            n += 1
+            display_name = _numbered(base, n)
+        seated.add((row.workshop_id, name_key(display_name)))
         rewrite(workspaces, row, {"name": _salvaged_line(row.name), "display_name": display_name})
     for row in conn.execute(select(interviews)).all():
         contact = _salvaged_line(row.contact_name)

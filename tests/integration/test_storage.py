@@ -9,7 +9,7 @@ import pytest
 from pydantic import ValidationError
 from sqlalchemy import func, select
 
-from core import storage
+from core import storage, workshops
 from core.demo import demo_workspace
 from core.models import TenfoldError
 from core.scoring import standing
@@ -318,11 +318,15 @@ def test_text_stored_by_schema_1_is_brought_to_the_rules_of_schema_2_losing_noth
     blank = storage.add_option(engine, ws_id, kind="employer", name="Blank")
     interview = storage.add_interview(engine, ws_id, date=DAY, contact_name="Jo", option_ids=[nfc])
     storage.set_rating(engine, ws_id, interview, nfc, "culture", 4, note="ok")
+    workshop = storage.create_workshop(engine, name="Tuesday", passcode_hash=workshops.hash_passcode("river-otter-42"))
+    storage.create_workspace_in_workshop(engine, workshop.join_code, "Ana")
+    other_token = storage.create_workspace_in_workshop(engine, workshop.join_code, "Ana B")
+    other_ana = storage.find_workspace(engine, other_token).id
     legacy = {  # what version 1 accepted, written past today's checks
         storage.options: {nfd: {"name": "Cafe\u0301 owner", "name_key": "cafe\u0301 owner", "notes": "a\x07b\tc\nd"},
                           blank: {"name": "\u200b", "name_key": "\u200b"}},
         storage.interviews: {interview: {"contact_role": "Lead\x1b[31m", "notes": "line one\x0bline two"}},
-        storage.workspaces: {ws_id: {"name": "Mine\x7f"}},
+        storage.workspaces: {ws_id: {"name": "Mine\x7f"}, other_ana: {"display_name": "ana\u200b"}},
     }
     with engine.begin() as conn:
         for table, rows in legacy.items():
@@ -338,6 +342,8 @@ def test_text_stored_by_schema_1_is_brought_to_the_rules_of_schema_2_losing_noth
     assert ws.options[1].notes == "ab\tc\nd"
     assert (ws.interviews[0].contact.role, ws.interviews[0].notes) == ("Lead[31m", "line oneline two")
     assert ws.name == "Mine" and ws.interviews[0].ratings[0].note == "ok"
+    names = [m.display_name for m in storage.cohort_members(engine, workshop.id)]
+    assert sorted(names) == ["Ana", "ana\u200b (2)"]  # shown as "ana (2)"
     assert storage.ping(engine) == storage.SCHEMA_VERSION
     after = _dump(engine)
     storage.ensure_schema(engine)  # once only
