@@ -8,10 +8,11 @@ that point somewhere, at most one leaning) is checked here, once.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import re
 import unicodedata
 from collections.abc import Callable
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import (
     AfterValidator,
@@ -112,16 +113,37 @@ def cleaned(text: str | None, clean: Callable[[str], str], what: str) -> str:
 
 def name_key(name: str) -> str:
     """The form in which two names count as the same: ignoring case, spacing, invisible characters
-    and different encodings of one letter ("Café" typed composed or decomposed, "Ｎｕｒｓｅ")."""
+    and different encodings of one letter ("Café" typed composed or decomposed, "Ｎｕｒｓｅ").
+    At most NAME_MAX characters, as the database stores it: NFKC can make one character many."""
     text = unicodedata.normalize("NFKC", name)
     text = "".join(ch for ch in text if ch.isprintable() or ch.isspace())
-    return " ".join(text.split()).casefold()
+    key = " ".join(text.split()).casefold()
+    if len(key) > NAME_MAX:  # keep the start readable; the digest keeps different keys apart
+        key = key[: NAME_MAX - 17] + "~" + hashlib.sha256(key.encode()).hexdigest()[:16]
+    return key
 
 
-Name = Annotated[str, StringConstraints(min_length=1, max_length=NAME_MAX), AfterValidator(clean_name)]
-OptionalText = Annotated[str, StringConstraints(max_length=NAME_MAX), AfterValidator(clean_line)]
-Note = Annotated[str, StringConstraints(max_length=NOTE_MAX), AfterValidator(clean_notes)]
-Notes = Annotated[str, StringConstraints(max_length=NOTES_MAX), AfterValidator(clean_notes)]
+def fits(limit: int) -> Callable[[str], str]:
+    """A check of the length of text as it will be stored: composing it (NFC) can lengthen it."""
+
+    def check(text: str) -> str:
+        if len(text) > limit:
+            raise ValueError(f"is too long (at most {limit} characters)")
+        return text
+
+    return check
+
+
+def _stored_text(clean: Callable[[str], str], limit: int, *, required: bool = False) -> Any:
+    """Text as the models take it: at most `limit` characters as typed and as stored, cleaned."""
+    typed = StringConstraints(min_length=1 if required else None, max_length=limit)
+    return Annotated[str, typed, AfterValidator(clean), AfterValidator(fits(limit))]
+
+
+Name = _stored_text(clean_name, NAME_MAX, required=True)
+OptionalText = _stored_text(clean_line, NAME_MAX)
+Note = _stored_text(clean_notes, NOTE_MAX)
+Notes = _stored_text(clean_notes, NOTES_MAX)
 RecordId = Annotated[str, StringConstraints(min_length=1, max_length=ID_MAX)]
 Score = Annotated[int, Field(strict=True, ge=SCORE_MIN, le=SCORE_MAX)]
 Weight = Annotated[int, Field(strict=True, ge=WEIGHT_MIN, le=WEIGHT_MAX)]

@@ -244,7 +244,7 @@ def ensure_schema(engine: Engine) -> None:
 
 
 def _salvaged_line(text: str | None) -> str:
-    return " ".join(salvaged(text).split())
+    return " ".join(salvaged(text).split())[:NAME_MAX]  # one-line fields are all NAME_MAX columns
 
 
 def _numbered(name: str, n: int) -> str:
@@ -525,9 +525,10 @@ def _clean_name(name: str) -> str:
     name = " ".join((name or "").split())
     if not name:
         raise TenfoldError("Please give the option a name.")
-    if len(name) > NAME_MAX:
+    name = cleaned(name, clean_name, "The name")
+    if len(name) > NAME_MAX:  # counted as stored: composing (NFC) can lengthen it
         raise TenfoldError(f"A name can be at most {NAME_MAX} characters.")
-    return cleaned(name, clean_name, "The name")
+    return name
 
 
 def _clean_text(text: str, limit: int, what: str, *, one_line: bool = False) -> str:

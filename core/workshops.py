@@ -72,18 +72,20 @@ def clean_workshop_name(name: str) -> str:
     name = " ".join((name or "").split())
     if not name:
         raise TenfoldError("Please give the workshop a name, for example the group and the date.")
-    if len(name) > WORKSHOP_NAME_MAX:
+    name = cleaned(name, clean_name, "The workshop name")
+    if len(name) > WORKSHOP_NAME_MAX:  # counted as stored: composing (NFC) can lengthen it
         raise TenfoldError(f"A workshop name can be at most {WORKSHOP_NAME_MAX} characters.")
-    return cleaned(name, clean_name, "The workshop name")
+    return name
 
 
 def clean_display_name(name: str) -> str:
     name = " ".join((name or "").split())
     if not name:
         raise TenfoldError("Please give the name your counsellor will see, for example your first name.")
-    if len(name) > DISPLAY_NAME_MAX:
+    name = cleaned(name, clean_name, "The name your counsellor sees")
+    if len(name) > DISPLAY_NAME_MAX:  # counted as stored: composing (NFC) can lengthen it
         raise TenfoldError(f"The name your counsellor sees can be at most {DISPLAY_NAME_MAX} characters.")
-    return cleaned(name, clean_name, "The name your counsellor sees")
+    return name
 
 
 # --- passcodes ------------------------------------------------------------------------------------

@@ -350,3 +350,16 @@ def test_text_stored_by_schema_1_is_brought_to_the_rules_of_schema_2_losing_noth
     assert _dump(engine) == after
     with pytest.raises(TenfoldError, match="already exists"):  # the keys follow the names
         storage.add_option(engine, ws_id, kind="career", name="CAFE\u0301 OWNER (2)")
+
+
+def test_names_are_measured_as_stored(engine):
+    """PostgreSQL refuses a value longer than its column: composing can lengthen a name (NFC) and
+    the compatibility form of its key far more (NFKC), so both are measured as stored."""
+    ws_id = _new(engine)
+    before = _dump(engine)
+    with pytest.raises(TenfoldError, match="at most 120 characters"):
+        storage.add_option(engine, ws_id, kind="career", name="\u0958" * 70)  # 140 once composed
+    assert _dump(engine) == before
+    storage.add_option(engine, ws_id, kind="career", name="\ufdfa" * 120)  # a key of 2,160 made to fit
+    with pytest.raises(TenfoldError, match="already exists"):
+        storage.add_option(engine, ws_id, kind="employer", name="\ufdfa" * 120)

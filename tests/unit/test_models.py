@@ -9,6 +9,7 @@ from pydantic import ValidationError
 
 from core.demo import demo_workspace
 from core.models import (
+    NAME_MAX,
     Contact,
     Interview,
     Option,
@@ -189,3 +190,22 @@ def test_cleaned_notes_hold_no_control_character_and_cleaning_twice_changes_noth
     assert not any(unicodedata.category(ch) in ("Cc", "Cs") and ch not in "\t\n\r" for ch in notes)
     assert clean_notes(notes) == notes
     assert notes == unicodedata.normalize("NFC", text)
+
+
+def test_length_is_counted_as_stored_since_composing_can_lengthen_text():
+    nukta = "\u0958"  # Devanagari qa: Unicode composes it as two characters
+    assert len(clean_name(nukta * 70)) == 140
+    problems = _problems(options=[{"id": "a", "kind": "career", "name": nukta * 70}])
+    assert problems == ["options[0].name: is too long (at most 120 characters)"]
+
+
+@given(st.text(max_size=NAME_MAX))
+def test_a_name_key_fits_the_database_column(text):
+    assert len(name_key(text)) <= NAME_MAX
+
+
+def test_long_keys_stay_apart_and_stable():
+    ligature = "\ufdfa"  # one character, eighteen in NFKC
+    a, b = name_key(ligature * 100 + "a"), name_key(ligature * 100 + "b")
+    assert a != b and len(a) == len(b) == NAME_MAX
+    assert name_key(ligature * 100 + "A") == a
