@@ -37,6 +37,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    bindparam,
     create_engine,
     delete,
     event,
@@ -896,62 +897,47 @@ def _clear_workspace(conn: Connection, workspace_id: int) -> None:
 
 
 def _insert_contents(conn: Connection, workspace_id: int, workspace: Workspace) -> None:
-    new_option_ids: dict[str, int] = {}
-    for option in workspace.options:  # careers first, so employers can link to them
-        new_option_ids[option.id] = conn.execute(
-            insert(options)
-            .values(
-                workspace_id=workspace_id,
-                kind=option.kind,
-                name=option.name,
-                name_key=name_key(option.name),
-                notes=option.notes,
-                leaning=option.leaning,
-            )
-            .returning(options.c.id)
-        ).scalar_one()
-    for option in workspace.options:
-        if option.career is not None:
-            conn.execute(
-                update(options)
-                .where(options.c.id == new_option_ids[option.id])
-                .values(career_id=new_option_ids[option.career])
-            )
-    for interview in workspace.interviews:
-        contact = interview.contact
-        interview_id = conn.execute(
-            insert(interviews)
-            .values(
-                workspace_id=workspace_id,
-                kind=interview.kind,
-                date=interview.date,
-                contact_name=contact.name if contact else "",
-                contact_role=contact.role if contact else "",
-                contact_organisation=contact.organisation if contact else "",
-                notes=interview.notes,
-            )
-            .returning(interviews.c.id)
-        ).scalar_one()
-        informed = interview.informed
-        if informed:
-            conn.execute(
-                insert(interview_options),
-                [{"interview_id": interview_id, "option_id": new_option_ids[o]} for o in informed],
-            )
-        if interview.ratings:
-            conn.execute(
-                insert(ratings),
-                [
-                    {
-                        "interview_id": interview_id,
-                        "option_id": new_option_ids[r.option],
-                        "dimension": r.dimension,
-                        "score": r.score,
-                        "note": r.note,
-                    }
-                    for r in interview.ratings
-                ],
-            )
+    # A few statements for the whole workspace (each given all its rows), not a few per record:
+    # a large import is one round trip per table, not thousands.
+    option_ids = _insert_many(conn, options, [
+        {"workspace_id": workspace_id, "kind": o.kind, "name": o.name, "name_key": name_key(o.name),
+         "notes": o.notes, "leaning": o.leaning}
+        for o in workspace.options
+    ])
+    new_option_ids = dict(zip([o.id for o in workspace.options], option_ids, strict=True))
+    links = [{"row": new_option_ids[o.id], "career": new_option_ids[o.career]}
+             for o in workspace.options if o.career is not None]
+    if links:
+        conn.execute(
+            update(options).where(options.c.id == bindparam("row")).values(career_id=bindparam("career")), links
+        )
+    interview_ids = _insert_many(conn, interviews, [
+        {"workspace_id": workspace_id, "kind": i.kind, "date": i.date,
+         "contact_name": i.contact.name if i.contact else "",
+         "contact_role": i.contact.role if i.contact else "",
+         "contact_organisation": i.contact.organisation if i.contact else "",
+         "notes": i.notes}
+        for i in workspace.interviews
+    ])
+    informed_rows, rating_rows = [], []
+    for interview, interview_id in zip(workspace.interviews, interview_ids, strict=True):
+        informed_rows += [{"interview_id": interview_id, "option_id": new_option_ids[o]} for o in interview.informed]
+        rating_rows += [
+            {"interview_id": interview_id, "option_id": new_option_ids[r.option], "dimension": r.dimension,
+             "score": r.score, "note": r.note}
+            for r in interview.ratings
+        ]
+    for table, rows in ((interview_options, informed_rows), (ratings, rating_rows)):
+        if rows:
+            conn.execute(insert(table), rows)
+
+
+def _insert_many(conn: Connection, table: Table, rows: list[dict[str, object]]) -> list[int]:
+    """Insert `rows` in one statement; their new ids, in the order of `rows`."""
+    if not rows:
+        return []
+    result = conn.execute(insert(table).returning(table.c.id, sort_by_parameter_order=True), rows)
+    return list(result.scalars())
 
 
 # --- workshops ------------------------------------------------------------------------------
