@@ -139,18 +139,35 @@ def _kind_rows(rb: Robustness, kind: str) -> np.ndarray:
 # --- Rank acceptability --------------------------------------------------------------------------
 
 
+# Places drawn and tabled one by one; with more options than this, the later places are one segment
+# (a bar split into hundreds of slivers, and a legend as long, would say nothing).
+PLACES_SHOWN = 10
+
+
+def _places(rb: Robustness, rows: np.ndarray) -> tuple[list[str], np.ndarray]:
+    """The place labels and each row's probability of each: 1st to PLACES_SHOWN-th, then the rest
+    together ("11th–40th")."""
+    k = len(rows)
+    probability = rb.rank_probability[np.ix_(rows, np.arange(k))] if k else np.zeros((0, 0))
+    if k <= PLACES_SHOWN + 1:
+        return [ordinal(place + 1) for place in range(k)], probability
+    labels = [ordinal(place + 1) for place in range(PLACES_SHOWN)] + [f"{ordinal(PLACES_SHOWN + 1)}–{ordinal(k)}"]
+    later = probability[:, PLACES_SHOWN:].sum(axis=1, keepdims=True)
+    return labels, np.hstack([probability[:, :PLACES_SHOWN], later])
+
+
 def acceptability_frame(rb: Robustness, kind: str) -> pd.DataFrame:
     """One row per (option, place) of one kind: the probability and where its segment lies (in %)."""
     ev = rb.evidence
     rows = _kind_rows(rb, kind)
-    k = len(rows)
-    colours = place_colours(kind, k)
+    place_labels, probability = _places(rb, rows)
+    colours = place_colours(kind, len(place_labels))
     labels = option_labels(ev, rows)
     records = []
     for order, i in enumerate(rows):
         start = 0.0
-        for place in range(k):
-            p = float(rb.rank_probability[i, place])
+        for place, place_label in enumerate(place_labels):
+            p = float(probability[order, place])
             records.append(
                 {
                     "id": ev.option_ids[i],
@@ -159,7 +176,7 @@ def acceptability_frame(rb: Robustness, kind: str) -> pd.DataFrame:
                     "kind": kind,
                     "order": order,
                     "place": place + 1,
-                    "place_label": ordinal(place + 1),
+                    "place_label": place_label,
                     "probability": p,
                     "start": 100 * start,
                     "end": 100 * (start + p),
@@ -195,8 +212,8 @@ def acceptability_reading(rb: Robustness, kind: str) -> str:
 def acceptability_table(rb: Robustness, kind: str) -> pd.DataFrame:
     ev = rb.evidence
     rows = _kind_rows(rb, kind)
-    k = len(rows)
-    places = {f"{ordinal(place + 1)} %": np.round(100 * rb.rank_probability[rows, place], 1) for place in range(k)}
+    place_labels, probability = _places(rb, rows)
+    places = {f"{label} %": np.round(100 * probability[:, place], 1) for place, label in enumerate(place_labels)}
     return pd.DataFrame(
         {
             "Option": option_labels(ev, rows),
@@ -238,13 +255,15 @@ def acceptability_chart(frame: pd.DataFrame, *, large: bool = False) -> alt.TopL
 def acceptability_view(rb: Robustness, kind: str, *, large: bool = False) -> ChartView:
     """Rank acceptability of one kind's options: how often each takes each place."""
     frame = acceptability_frame(rb, kind)
+    many = len(rb.members(kind)) > PLACES_SHOWN + 1
+    grouped = f", and every place after the {ordinal(PLACES_SHOWN)} as one" if many else ""
     return ChartView(
         reading=acceptability_reading(rb, kind),
         chart=acceptability_chart(frame, large=large),
         table=acceptability_table(rb, kind),
         note=(
             f"Each bar splits {DRAWS:,} plausible versions of your situation by the place the option takes "
-            f"among your {KIND_PLURAL[kind]}: 1st on the left in the darkest colour, later places paler. "
+            f"among your {KIND_PLURAL[kind]}: 1st on the left in the darkest colour, later places paler{grouped}. "
             "A version nudges your weights and moves each rating within what your conversations support; "
             "a dimension nobody has rated can land anywhere from 1 to 5. Options are listed by how often "
             "they come first."

@@ -268,3 +268,22 @@ def test_the_compare_page_reading_of_the_ranking_with_intervals(demo):
     assert view.reading == charts.ranking_view(st, rows).reading
     assert charts.BOTH_KINDS_NOTE in view.note
     assert charts.BOTH_KINDS_NOTE not in dc.ranking_kind_view(st, rb, "career").note
+
+
+def test_with_many_options_the_later_places_are_one_segment_and_nothing_is_lost():
+    from core.robustness import robustness
+    from tests.unit.test_robustness import make_evidence
+
+    n = dc.PLACES_SHOWN + 5
+    ev = make_evidence([[1.0 + 4 * i / n] * 10 for i in range(n)])
+    rb = robustness(ev, draws=500, seed=1)
+    view = dc.acceptability_view(rb, "career")
+    frame = dc.acceptability_frame(rb, "career")
+    labels = list(dict.fromkeys(frame["place_label"]))
+    assert labels == [*(dc.ordinal(p) for p in range(1, dc.PLACES_SHOWN + 1)), f"11th–{dc.ordinal(n)}"]
+    # Every option's segments still add up to every case, and the table says the same.
+    np.testing.assert_allclose(frame.groupby("id")["probability"].sum(), 1.0)
+    table = view.table
+    assert list(table.columns[-len(labels):]) == [f"{label} %" for label in labels]
+    np.testing.assert_allclose(table[[f"{label} %" for label in labels]].sum(axis=1), 100, atol=0.6)
+    assert "after the 10th as one" in view.note
