@@ -107,7 +107,8 @@ def _view_banner(shared: storage.SharedWorkspace) -> None:
     with st.container(border=True, key="view_banner"):
         st.markdown(
             f"**Read-only view of {escape_md(shared.display_name)}**, who shares their workspace with "
-            "this workshop. Nothing can be changed here, and this page's address opens nothing anywhere else."
+            "this workshop. Nothing can be changed here, and this page's address opens nothing anywhere else. "
+            f"The readings speak to {escape_md(shared.display_name)}: “you” and “your” are theirs."
         )
         links = st.columns(len(PRESENT_PAGES) + 1)
         for column, name in zip(links, presenting_pages(), strict=False):

@@ -311,6 +311,7 @@ def test_present_opens_a_read_only_view_in_presentation_mode_without_any_token(d
     assert at.session_state[counsellor.VIEWS_KEY] == {view_id: ana}
     shown = _everything_shown(at)
     assert "Read-only view of Ana" in shown and "Registered nurse" in shown
+    assert "The readings speak to Ana" in shown
     assert token not in shown and token not in view_id and workspace.TOKEN_PARAM not in at.query_params
     assert by_key(at.toggle, "presentation_toggle").value is True
     with pytest.raises(ValueError, match="Could not find a navigation page"):
