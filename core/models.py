@@ -111,6 +111,17 @@ def cleaned(text: str | None, clean: Callable[[str], str], what: str) -> str:
         raise TenfoldError(f"{what} {error}.") from None
 
 
+def typed_name(text: str | None, *, what: str, missing: str, limit: int) -> str:
+    """A name a person typed, as it will be stored, or a TenfoldError: `missing` when it is empty,
+    else one naming `what` (its length is counted as stored: composing can lengthen it)."""
+    if not (text or "").split():
+        raise TenfoldError(missing)
+    name = cleaned(text, clean_name, what)
+    if len(name) > limit:
+        raise TenfoldError(f"{what} can be at most {limit} characters.")
+    return name
+
+
 def name_key(name: str) -> str:
     """The form in which two names count as the same: ignoring case, spacing, invisible characters
     and different encodings of one letter ("Café" typed composed or decomposed, "Ｎｕｒｓｅ").

@@ -67,6 +67,7 @@ from core.models import (
     has_visible_character,
     name_key,
     salvaged,
+    typed_name,
 )
 from core.workshops import (
     clean_display_name,
@@ -523,13 +524,7 @@ def load_workspace(engine: Engine, workspace_id: int) -> Workspace:
 
 
 def _clean_name(name: str) -> str:
-    name = " ".join((name or "").split())
-    if not name:
-        raise TenfoldError("Please give the option a name.")
-    name = cleaned(name, clean_name, "The name")
-    if len(name) > NAME_MAX:  # counted as stored: composing (NFC) can lengthen it
-        raise TenfoldError(f"A name can be at most {NAME_MAX} characters.")
-    return name
+    return typed_name(name, what="The name", missing="Please give the option a name.", limit=NAME_MAX)
 
 
 def _clean_text(text: str, limit: int, what: str, *, one_line: bool = False) -> str:

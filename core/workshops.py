@@ -31,7 +31,7 @@ import numpy as np
 
 from core.decision import decide
 from core.dimensions import DIMENSION_KEYS, WEIGHT_MAX
-from core.models import TenfoldError, Workspace, clean_name, cleaned
+from core.models import TenfoldError, Workspace, typed_name
 from core.scoring import evidence
 from core.summary import CohortRow, cohort_row
 
@@ -69,23 +69,13 @@ DISPLAY_NAME_MAX = 40
 
 
 def clean_workshop_name(name: str) -> str:
-    name = " ".join((name or "").split())
-    if not name:
-        raise TenfoldError("Please give the workshop a name, for example the group and the date.")
-    name = cleaned(name, clean_name, "The workshop name")
-    if len(name) > WORKSHOP_NAME_MAX:  # counted as stored: composing (NFC) can lengthen it
-        raise TenfoldError(f"A workshop name can be at most {WORKSHOP_NAME_MAX} characters.")
-    return name
+    return typed_name(name, what="The workshop name", limit=WORKSHOP_NAME_MAX,
+                      missing="Please give the workshop a name, for example the group and the date.")
 
 
 def clean_display_name(name: str) -> str:
-    name = " ".join((name or "").split())
-    if not name:
-        raise TenfoldError("Please give the name your counsellor will see, for example your first name.")
-    name = cleaned(name, clean_name, "The name your counsellor sees")
-    if len(name) > DISPLAY_NAME_MAX:  # counted as stored: composing (NFC) can lengthen it
-        raise TenfoldError(f"The name your counsellor sees can be at most {DISPLAY_NAME_MAX} characters.")
-    return name
+    return typed_name(name, what="The name your counsellor sees", limit=DISPLAY_NAME_MAX,
+                      missing="Please give the name your counsellor will see, for example your first name.")
 
 
 # --- passcodes ------------------------------------------------------------------------------------
