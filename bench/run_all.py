@@ -11,7 +11,10 @@ import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-ORDER = ["bench_scoring.py", "bench_decision.py", "bench_compare_page.py", "bench_decision_page.py", "load.py"]
+ORDER = [
+    "bench_scoring.py", "bench_decision.py", "bench_compare_page.py", "bench_decision_page.py",
+    "cold_start.py", "load.py",
+]
 
 
 def main() -> int:
