@@ -15,11 +15,11 @@ from pathlib import Path
 import pytest
 from sqlalchemy import update
 
-from bench.streamlit_client import StreamlitSession, run_to_end
 from core import storage
 from core.demo import demo_workspace
 from core.settings import Settings
 from tests.conftest import ROOT
+from tests.streamlit_client import StreamlitSession, run_to_end
 from tests.streamlit_server import StreamlitServer
 
 CONFIG = ROOT / ".streamlit" / "config.toml"
