@@ -11,10 +11,12 @@ from sqlalchemy.exc import OperationalError
 
 from core import scoring
 from ui import counsellor, presentation, router, workspace
+from ui.streamlit_workarounds import disable_nagle
 
 PAGES_DIR = Path(__file__).parent / "pages"
 
 st.set_page_config(page_title="Tenfold", page_icon=":material/balance:", layout="wide")
+disable_nagle()  # once per process: replies without a 40 ms wait (ui/streamlit_workarounds.py)
 
 
 def _prepare() -> None:

@@ -6,6 +6,8 @@ Run from the repository root: `python bench/bench_compare_page.py`. Prints `name
   workspace lookup, Compare page on its default Ranking view) on a workspace of 15 options and 40
   interviews, and of 200 options and 500 interviews; warm (after a first run filled the caches),
   median of several reruns. compare_page_<n>_<view>_ms lines give every other view the same way.
+  The app's AppTests are the tests' own (tests/apptest/helpers.py: `app_test`): each run goes
+  straight through the router, as on a server that has run app.py once.
 - baseline_page_ms: a bare script (no database, no router) that draws one `st.data_editor` and
   two Altair charts (a bar chart of the 15 scores and an options x dimensions heatmap) from
   DataFrames already in session state, run through AppTest the same way.
@@ -33,6 +35,7 @@ from core.charts import VIEWS  # noqa: E402
 from core.dimensions import DIMENSION_KEYS  # noqa: E402
 from core.models import Contact, Interview, Option, Rating, Workspace  # noqa: E402
 from core.scoring import standing  # noqa: E402
+from tests.apptest.helpers import app_test  # noqa: E402
 
 RERUNS = 25
 SEED = 3
@@ -84,9 +87,7 @@ def _interleaved_medians(apps: dict[str, AppTest], rounds: int = RERUNS) -> dict
 
 
 def compare_app(url: str, token: str) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-    at.secrets["connections"] = {"tenfold": {"url": url}}
-    at.session_state["workspace_token"] = token
+    at = app_test(url, session_state={"workspace_token": token}, timeout=60)
     at.run()
     at.switch_page("pages/compare.py")
     return at

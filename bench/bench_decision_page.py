@@ -40,19 +40,17 @@ from bench_compare_page import (  # noqa: E402
     print_figures,
     synthetic_workspace,
 )
-from streamlit import config as st_config  # noqa: E402
 from streamlit.testing.v1 import AppTest  # noqa: E402
 
 from core import storage  # noqa: E402
 from core.decision_charts import SECTIONS  # noqa: E402
+from tests.apptest.helpers import app_test  # noqa: E402
 
 COLD_RUNS = 9
 
 
 def decision_app(url: str, token: str) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-    at.secrets["connections"] = {"tenfold": {"url": url}}
-    at.session_state["workspace_token"] = token
+    at = app_test(url, session_state={"workspace_token": token}, timeout=60)
     at.run()
     at.switch_page("pages/decision.py")
     return at
@@ -73,8 +71,6 @@ def cold_median(at: AppTest, engine, token: str) -> float:  # type: ignore[no-un
 
 
 def main() -> int:
-    # As in the AppTest suite: AppTest keeps an unpicklable value of its own in session_state.
-    st_config.set_option("runner.enforceSerializableSessionState", False)
     with tempfile.TemporaryDirectory() as folder:
         url = f"sqlite:///{Path(folder) / 'bench.db'}"
         engine = storage.make_engine(url)

@@ -7,7 +7,7 @@ For each size N the benchmark
   1. makes a fresh data directory and imports N copies of the demo workspace through
      `core.storage` (8 options, 7 interviews: the Interviews page has its rating rows);
   2. starts ``streamlit run app.py`` on a free port of 127.0.0.1 and warms it up;
-  3. opens N sessions (`bench/streamlit_client.py`: Streamlit's own websocket protocol) on
+  3. opens N sessions (`tests/streamlit_client.py`: Streamlit's own websocket protocol) on
      ``/interviews?w=<token>``, each with its own workspace, and measures the server's RSS with
      them idle against none (``/proc/<pid>/status`` VmRSS);
   4. lets every participant make a change every 5-15 s (uniform, mean 10 s; seeded) for the
@@ -45,10 +45,10 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from bench.streamlit_client import RunResult, StreamlitSession  # noqa: E402
 from core import storage  # noqa: E402
 from core.demo import demo_workspace  # noqa: E402
 from core.dimensions import DIMENSION_KEYS, SCORE_MAX, SCORE_MIN, WEIGHT_MAX, WEIGHT_MIN  # noqa: E402
+from tests.streamlit_client import RunResult, StreamlitSession  # noqa: E402
 from tests.streamlit_server import StreamlitServer  # noqa: E402
 
 INTERVAL_S = (5.0, 15.0)  # between one participant's changes: uniform, mean 10 s

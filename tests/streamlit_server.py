@@ -1,5 +1,6 @@
-"""`streamlit run app.py` on a free 127.0.0.1 port, headless, for the browser and fault tests and
-bench/load.py. Standard library only, so the benchmark imports it without pytest."""
+"""`streamlit run app.py` on a free 127.0.0.1 port, headless, for the browser tests, the tests that
+drive a server over its websocket (tests/streamlit_client.py) and bench/load.py. Standard library
+only, so the benchmark imports it without pytest."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+APP = ROOT / "app.py"
 START_TIMEOUT_S = 90  # a cold start on a busy two-core machine
 
 
@@ -23,10 +25,14 @@ def free_port() -> int:
 
 class StreamlitServer:
     """One app server on `data_dir`, its output in `log`. `start()` again after `kill()` (SIGKILL) or
-    `stop()` brings it back on the same port and data; `env` overrides the inherited environment."""
+    `stop()` brings it back on the same port and data; `env` overrides the inherited environment.
+    `script` is app.py unless a test serves a small app of its own (run from the script's folder)."""
 
-    def __init__(self, data_dir: Path, env: dict[str, str] | None = None, port: int | None = None):
+    def __init__(
+        self, data_dir: Path, env: dict[str, str] | None = None, port: int | None = None, script: Path = APP
+    ):
         self.data_dir = data_dir
+        self.script = script
         self.port = port or free_port()
         # Never the caller's database: the data directory's SQLite file unless `env` names another.
         inherited = {k: v for k, v in os.environ.items() if k not in ("TENFOLD_DATABASE_URL", "DATABASE_URL")}
@@ -44,13 +50,15 @@ class StreamlitServer:
     def start(self) -> None:
         """Start and wait for `/_stcore/health` (the server is up; the app script has not run yet)."""
         command = [
-            sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),
+            sys.executable, "-m", "streamlit", "run", str(self.script),
             "--server.address", "127.0.0.1", "--server.port", str(self.port),
             "--server.headless", "true", "--server.fileWatcherType", "none",
             "--browser.gatherUsageStats", "false",
         ]  # fmt: skip
         with self.log.open("ab") as log:
-            self.process = subprocess.Popen(command, cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT)
+            self.process = subprocess.Popen(
+                command, cwd=self.script.parent, env=self.env, stdout=log, stderr=subprocess.STDOUT
+            )
         deadline = time.monotonic() + START_TIMEOUT_S
         while time.monotonic() < deadline:
             if self.process.poll() is not None:

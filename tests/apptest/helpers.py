@@ -1,37 +1,57 @@
-"""Driving the real app script with Streamlit's AppTest, on a real database."""
+"""Driving the real app script with Streamlit's AppTest, on a real database: every AppTest of the
+app, in the tests and in bench/'s page benchmarks, is made by `app_test` (or `open_app`)."""
 
 from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Any
 
-from streamlit.runtime.pages_manager import PagesManager
-from streamlit.testing.v1 import AppTest, app_test
+from streamlit.testing.v1 import AppTest
 
 from core import storage
+from ui import streamlit_workarounds
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
-class _ThroughTheRouter(PagesManager):
-    """AppTest forgets before every run that app.py calls st.navigation, so with a `pages/` folder
-    beside app.py it would run a switched-to page alone, without the router. The real server
-    forgets only once per process (see ui.router.ensure_router): run every test page through app.py."""
+def app_test(
+    database_url: str,
+    *,
+    script: str = "app.py",
+    token: str | None = None,
+    query_params: dict[str, str] | None = None,
+    session_state: dict[str, Any] | None = None,
+    timeout: float = 30,
+) -> AppTest:
+    """AppTest of `script` (app.py, or a page run alone) on `database_url`, with `token`'s workspace
+    in the URL and these query parameters and session state; not run yet.
 
-    def __init__(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
-        super().__init__(*args, **kwargs)
-        PagesManager.uses_pages_directory = False
-
-
-app_test.PagesManager = _ThroughTheRouter  # type: ignore[misc]
-
-
-def open_app(database_url: str, *, token: str | None = None, page: str | None = None) -> AppTest:
-    """The app at `page` (e.g. "pages/options.py") with `token`'s workspace open, after one run."""
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=30)
+    Runs as on a running server (ui/streamlit_workarounds.py): through app.py every time, and
+    without the serializable-state check that AppTest's own values would fail."""
+    streamlit_workarounds.route_apptest_through_entrypoint()
+    streamlit_workarounds.skip_apptest_serializable_check()
+    at = AppTest.from_file(str(ROOT / script), default_timeout=timeout)
     at.secrets["connections"] = {"tenfold": {"url": database_url}}
     if token:
         at.query_params["w"] = token
+    at.query_params.update(query_params or {})
+    for key, value in (session_state or {}).items():
+        at.session_state[key] = value
+    return at
+
+
+def open_app(
+    database_url: str,
+    *,
+    page: str | None = None,
+    token: str | None = None,
+    query_params: dict[str, str] | None = None,
+    session_state: dict[str, Any] | None = None,
+    timeout: float = 30,
+) -> AppTest:
+    """The app set up by `app_test`, after one run, and one more on `page` (e.g. "pages/options.py")."""
+    at = app_test(database_url, token=token, query_params=query_params, session_state=session_state, timeout=timeout)
     at.run()
     if page:
         at.switch_page(page)

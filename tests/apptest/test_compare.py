@@ -9,7 +9,7 @@ import pytest
 from core import charts, storage
 from core.demo import demo_workspace
 from core.models import Option, Workspace
-from tests.apptest.helpers import ROOT, by_key, shown, texts
+from tests.apptest.helpers import by_key, open_app, shown, texts
 
 from streamlit.testing.v1 import AppTest  # isort: skip
 
@@ -24,14 +24,8 @@ def db(sqlite_url):
 
 
 def compare(url: str, token: str, *, presentation: bool = False) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=30)
-    at.secrets["connections"] = {"tenfold": {"url": url}}
-    at.session_state["workspace_token"] = token
-    if presentation:
-        at.session_state["presentation_mode"] = True
-    at.run()
-    at.switch_page(COMPARE)
-    at.run()
+    state = {"workspace_token": token} | ({"presentation_mode": True} if presentation else {})
+    at = open_app(url, page=COMPARE, session_state=state)
     assert not at.exception
     return at
 
@@ -128,10 +122,7 @@ def test_presentation_mode_enlarges_the_chart(db):
 def test_the_presentation_switch_sets_the_plain_key_that_outlives_a_page_switch(db):
     url, engine = db
     token = storage.import_workspace(engine, demo_workspace())
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=30)
-    at.secrets["connections"] = {"tenfold": {"url": url}}
-    at.session_state["workspace_token"] = token
-    at.run()
+    at = open_app(url, session_state={"workspace_token": token})
     by_key(at.sidebar.toggle, "presentation_toggle").set_value(True).run()
     assert at.session_state["presentation_mode"] is True
     assert any("font-size" in str(h.proto.body) for h in at.get("html"))  # the larger-text style is in place
@@ -197,10 +188,6 @@ def test_a_write_shows_on_the_next_rerun(db):
 
 def test_without_a_workspace_the_page_says_how_to_open_one(db):
     url, _ = db
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=30)
-    at.secrets["connections"] = {"tenfold": {"url": url}}
-    at.run()
-    at.switch_page(COMPARE)
-    at.run()
+    at = open_app(url, page=COMPARE)
     assert not at.exception
     assert "Open your workspace first" in texts(at)

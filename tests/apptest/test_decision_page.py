@@ -7,7 +7,6 @@ from __future__ import annotations
 import datetime as dt
 import math
 
-import streamlit.testing.v1.app_test as app_test_module
 from streamlit.testing.v1 import AppTest
 
 from core import decision as engine
@@ -30,14 +29,7 @@ def with_leaning(ws: Workspace, option_id: str | None) -> Workspace:
 
 def decision_page(url: str, engine_, ws: Workspace, **state) -> AppTest:
     token = storage.import_workspace(engine_, ws)
-    at = AppTest.from_file(str(app_test_module.Path(__file__).resolve().parents[2] / "app.py"), default_timeout=60)
-    at.secrets["connections"] = {"tenfold": {"url": url}}
-    at.query_params["w"] = token
-    for key, value in state.items():
-        at.session_state[key] = value
-    at.run()
-    at.switch_page(DECISION)
-    at.run()
+    at = open_app(url, page=DECISION, token=token, session_state=state, timeout=60)
     assert not at.exception, at.exception
     return at
 
@@ -276,14 +268,13 @@ def test_a_counsellors_read_only_view_shows_the_decision_without_editing_links(d
     storage.import_workspace(engine_, with_leaning(demo_workspace(), None), replace_id=workspace_id)
     storage.set_sharing(engine_, workspace_id, True)
 
-    at = AppTest.from_file(str(app_test_module.Path(__file__).resolve().parents[2] / "app.py"), default_timeout=60)
-    at.secrets["connections"] = {"tenfold": {"url": url}}
-    at.session_state[counsellor.COUNSELLOR_KEY] = workshop.id
-    at.session_state[counsellor.VIEWS_KEY] = {"a-view-id": workspace_id}
-    at.query_params[counsellor.VIEW_PARAM] = "a-view-id"
-    at.run()
-    at.switch_page(DECISION)
-    at.run()
+    at = open_app(
+        url,
+        page=DECISION,
+        query_params={counsellor.VIEW_PARAM: "a-view-id"},
+        session_state={counsellor.COUNSELLOR_KEY: workshop.id, counsellor.VIEWS_KEY: {"a-view-id": workspace_id}},
+        timeout=60,
+    )
     assert not at.exception, at.exception
     shown = texts(at)
     assert "Read-only view of Ana" in shown

@@ -10,20 +10,18 @@ import csv
 import io
 
 import pytest
-import streamlit.testing.v1.app_test as app_test_module
 from sqlalchemy import select
 from streamlit.testing.v1 import AppTest
 
 from core import storage, workshops
 from core.demo import demo_workspace
-from tests.apptest.helpers import by_key, open_app, texts
+from tests.apptest.helpers import app_test, by_key, open_app, texts
 from ui import counsellor, messages, workspace
 
 PASSCODE = "river-otter-42"
 WORKSHOP = "pages/workshop.py"
 COHORT = "pages/cohort.py"
 COMPARE = "pages/compare.py"
-ROOT = app_test_module.Path(__file__).resolve().parents[2]
 # Presenting opens the Compare page read-only; until that page exists there is nothing to present.
 
 
@@ -291,10 +289,7 @@ def test_a_participant_cannot_open_a_counsellor_page(any_db):
     with pytest.raises(ValueError, match="Could not find a navigation page"):
         at.switch_page(COHORT)  # not registered in this session's navigation
     # And the page itself, run without the router, refuses too.
-    alone = AppTest.from_file(str(ROOT / COHORT))
-    alone.secrets["connections"] = {"tenfold": {"url": url}}
-    alone.query_params[workspace.TOKEN_PARAM] = token
-    alone.run()
+    alone = app_test(url, script=COHORT, query_params={workspace.TOKEN_PARAM: token}).run()
     assert "Counsellors only" in texts(alone) and "Ana" not in _everything_shown(alone)
 
 
@@ -336,10 +331,7 @@ def test_a_view_id_is_useless_in_another_session_altered_or_pointed_elsewhere(an
 
     # The same address in another browser (no session mapping), with or without a token beside it.
     for params in ({counsellor.VIEW_PARAM: view_id}, {counsellor.VIEW_PARAM: view_id, workspace.TOKEN_PARAM: token}):
-        elsewhere = AppTest.from_file(str(ROOT / "app.py"))
-        elsewhere.secrets["connections"] = {"tenfold": {"url": url}}
-        elsewhere.query_params.update(params)
-        refused(elsewhere.run())
+        refused(app_test(url, query_params=params).run())
     # In the counsellor's own session: an altered id, a guessed one, the token as a view id.
     for bad in (view_id[:-1] + ("A" if view_id[-1] != "A" else "B"), "A" * 22, token, str(ana), ""):
         at.query_params[counsellor.VIEW_PARAM] = bad

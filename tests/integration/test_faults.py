@@ -1,5 +1,5 @@
 """Faults against a real `streamlit run` server, driven over Streamlit's own websocket protocol
-(bench/streamlit_client.py) and checked in the database:
+(tests/streamlit_client.py) and checked in the database:
 
 - SIGKILL in the middle of a burst of rating edits: every acknowledged edit survives the restart,
   and a participant arriving by the page's own link after the restart sees exactly what was saved;
@@ -30,11 +30,11 @@ import pytest
 from sqlalchemy import create_engine
 from sqlalchemy.exc import OperationalError
 
-from bench.streamlit_client import RunResult, StreamlitSession, run_to_end
 from core import storage
 from core.demo import demo_workspace
 from core.settings import Settings
 from tests.conftest import ROOT, missing
+from tests.streamlit_client import RunResult, StreamlitSession, run_to_end
 from tests.streamlit_server import StreamlitServer, free_port
 
 RATING = re.compile(r"^rate_\d+_\d+_[a-z_]+_score$")

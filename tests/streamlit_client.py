@@ -1,5 +1,6 @@
-"""A browser tab without the browser: Streamlit's own websocket protocol, for the load benchmark
-and the fault tests.
+"""A browser tab without the browser: Streamlit's own websocket protocol, for the tests that drive
+a real server without Chromium (tests/integration) and the load benchmark (bench/load.py), which
+imports it from here beside tests/streamlit_server.py.
 
 A session connects to ``ws://127.0.0.1:PORT/_stcore/stream``, asks for a page (its URL path and
 query string, as the frontend does in its first ``BackMsg.rerun_script``), and reads the
