@@ -44,7 +44,7 @@ from streamlit import config as st_config  # noqa: E402
 from streamlit.testing.v1 import AppTest  # noqa: E402
 
 from core import storage  # noqa: E402
-from core.decision_charts import SECTIONS  # noqa: E402
+from views.decision import SECTIONS  # noqa: E402
 
 COLD_RUNS = 9
 
