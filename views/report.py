@@ -160,10 +160,10 @@ def top_option_ids(decision: Decision, count: int = NOTE_OPTIONS) -> list[str]:
     chosen = [o for o in (decision.verdict.option, decision.verdict.rival) if o]
     kind = decision.kind
     if kind is not None:
-        st = decision.standing
-        ev = st.evidence
-        members = [i for i in range(ev.n) if ev.kinds[i] == kind and not np.isnan(st.score[i])]
-        for i in sorted(members, key=lambda i: (st.rank[i], ev.names[i].casefold())):
+        now = decision.standing
+        ev = now.evidence
+        members = [i for i in range(ev.n) if ev.kinds[i] == kind and not np.isnan(now.score[i])]
+        for i in sorted(members, key=lambda i: (now.rank[i], ev.names[i].casefold())):
             if ev.option_ids[i] not in chosen:
                 chosen.append(ev.option_ids[i])
     return list(dict.fromkeys(chosen))[:count]
@@ -172,7 +172,7 @@ def top_option_ids(decision: Decision, count: int = NOTE_OPTIONS) -> list[str]:
 def option_notes(workspace: Workspace, decision: Decision, option_ids: Sequence[str]) -> list[OptionNotes]:
     """The rating notes behind each option, most important dimension first, then newest first."""
     weights = workspace.weights
-    st = decision.standing
+    now = decision.standing
     result = []
     for option_id in option_ids:
         option = workspace.option(option_id)
@@ -183,8 +183,8 @@ def option_notes(workspace: Workspace, decision: Decision, option_ids: Sequence[
                 if rating.option == option_id and rating.note.strip():
                     lines.append(NoteLine(rating.dimension, rating.score, rating.note, source, interview.date))
         lines.sort(key=lambda n: (-weights[n.dimension], -n.date.toordinal(), n.dimension))
-        row = st.evidence.index(option_id)
-        score = float(st.score[row])
+        row = now.evidence.index(option_id)
+        score = float(now.score[row])
         result.append(
             OptionNotes(
                 name=option.name,
@@ -200,9 +200,9 @@ def option_notes(workspace: Workspace, decision: Decision, option_ids: Sequence[
 
 def chart_rows(decision: Decision, kind: str | None) -> np.ndarray:
     """The rows a report chart shows: the best `MAX_CHART_OPTIONS` of each kind (or of one kind)."""
-    st = decision.standing
-    rows = scope_rows(st, SCOPE_ALL if kind is None else kind)
-    kinds = st.evidence.kinds
+    now = decision.standing
+    rows = scope_rows(now, SCOPE_ALL if kind is None else kind)
+    kinds = now.evidence.kinds
     keep = []
     for k in ("career", "employer"):
         keep += [i for i in rows if kinds[i] == k][:MAX_CHART_OPTIONS]
@@ -243,19 +243,19 @@ def chart_choices(
     workspace: Workspace, *, seed: int = DEFAULT_SEED, decision: Decision | None = None
 ) -> dict[str, str]:
     """The charts this workspace can draw, as key -> title (titles hold no user text)."""
-    st = standing(workspace)
-    if empty_state(st) is not None:
+    now = standing(workspace)
+    if empty_state(now) is not None:
         return {}
     decision = decision or decide(workspace, seed=seed)
     choices = {}
     for key, (page, view, scope, title) in EXPORT_CHARTS.items():
         if page == "compare":
-            if empty_state(st, scope) is not None:
+            if empty_state(now, scope) is not None:
                 continue
-            if view == "profile" and len(scope_rows(st, scope)) < PROFILE_MIN:
+            if view == "profile" and len(scope_rows(now, scope)) < PROFILE_MIN:
                 continue
         else:  # as the Decision page: a kind of at least two options, and for sensitivity a top one
-            if int((st.evidence.kinds == scope).sum()) < 2:
+            if int((now.evidence.kinds == scope).sum()) < 2:
                 continue
             if view == "sensitivity" and _sensitivity(decision, scope) is None:
                 continue
@@ -266,12 +266,12 @@ def chart_choices(
 def chart_view(workspace: Workspace, key: str, *, seed: int = DEFAULT_SEED) -> tuple[ChartView, dict]:
     """One chart to take home, drawn for a document (not the presentation size), and its spec."""
     page, view, scope, _ = EXPORT_CHARTS[key]
-    st = standing(workspace)
+    now = standing(workspace)
     if page == "compare":
         chosen: list[str] = []
         if view == "profile":  # the leaning and its closest rival, as Compare picks them
-            chosen = default_profile_choice(st, scope_rows(st, scope))
-        built = build_view(view, workspace, st, scope, chosen=chosen, large=False)
+            chosen = default_profile_choice(now, scope_rows(now, scope))
+        built = build_view(view, workspace, now, scope, chosen=chosen, large=False)
         return built, chart_spec(built.chart)
     decision = decide(workspace, seed=seed)
     if view == "acceptability":
@@ -305,9 +305,9 @@ class ReportChart:
 
 def report_charts(decision: Decision) -> tuple[ReportChart, ReportChart]:
     """The ranking (both kinds) and the heatmap (the verdict's kind), as SVG images."""
-    st = decision.standing
-    ev = st.evidence
-    empty = empty_state(st)
+    now = decision.standing
+    ev = now.evidence
+    empty = empty_state(now)
     kind = decision.kind
     kind_words = KIND_PLURAL.get(kind or "", "options")
     if empty is not None:
@@ -315,7 +315,7 @@ def report_charts(decision: Decision) -> tuple[ReportChart, ReportChart]:
         return none, ReportChart(f"Ratings of your {kind_words}", empty.message, None, 0)
 
     rows = chart_rows(decision, None)
-    ranking = ranking_view(st, rows)
+    ranking = ranking_view(now, rows)
     ranking_image = _svg(chart_spec(ranking.chart), RANKING_WIDTH)
     ranking_chart = ReportChart("Ranking", ranking.reading, ranking_image, ev.n - len(rows))
 
@@ -323,7 +323,7 @@ def report_charts(decision: Decision) -> tuple[ReportChart, ReportChart]:
     heat_title = f"Ratings of your {kind_words}"
     if not len(heat_rows):
         return ranking_chart, ReportChart(heat_title, "", None, 0)
-    heatmap = heatmap_view(st, heat_rows)
+    heatmap = heatmap_view(now, heat_rows)
     heat_image = _svg(chart_spec(heatmap.chart), HEATMAP_WIDTH, legend="right")
     of_kind = int((ev.kinds == kind).sum()) if kind else ev.n
     return ranking_chart, ReportChart(heat_title, heatmap.reading, heat_image, of_kind - len(heat_rows))
