@@ -31,11 +31,11 @@ sys.path.insert(0, str(ROOT))
 from streamlit.testing.v1 import AppTest  # noqa: E402
 
 from core import storage  # noqa: E402
-from core.charts import VIEWS  # noqa: E402
 from core.dimensions import DIMENSION_KEYS  # noqa: E402
 from core.models import Contact, Interview, Option, Rating, Workspace  # noqa: E402
 from core.scoring import standing  # noqa: E402
 from tests.apptest.helpers import app_test  # noqa: E402
+from views.compare import VIEWS  # noqa: E402
 
 RERUNS = 25
 SEED = 3

@@ -43,8 +43,8 @@ from bench_compare_page import (  # noqa: E402
 from streamlit.testing.v1 import AppTest  # noqa: E402
 
 from core import storage  # noqa: E402
-from core.decision_charts import SECTIONS  # noqa: E402
 from tests.apptest.helpers import app_test  # noqa: E402
+from views.decision import SECTIONS  # noqa: E402
 
 COLD_RUNS = 9
 

@@ -13,11 +13,12 @@ import math
 
 import streamlit as st
 
-from core import cohort_charts, storage, workshops
+from core import storage, workshops
 from core.scoring import THIN_COVERAGE
 from core.summary import cohort_csv, csv_bytes
 from ui import counsellor, database, escape_md, messages
 from ui.presentation import presentation_mode
+from views import cohort
 
 REFRESH_SECONDS = 3
 PRESENT_KEY = "cohort_present"  # plain key: the workspace whose Present button was clicked
@@ -159,12 +160,12 @@ def live() -> None:
             "Show", ["Charts", "Table"], default="Charts", key="cohort_needs_as", label_visibility="collapsed"
         )
         if shown == "Table":
-            st.dataframe(cohort_charts.needs_table(needs), hide_index=True, width="stretch")
+            st.dataframe(cohort.needs_table(needs), hide_index=True, width="stretch")
         else:
             # Side by side on a laptop; one under the other in presentation mode, where labels are large.
             left, right = (st.container(), st.container()) if large else st.columns(2)
-            left.altair_chart(cohort_charts.weights_chart(needs, large=large), width="stretch")
-            right.altair_chart(cohort_charts.needs_chart(needs, large=large), width="stretch")
+            left.altair_chart(cohort.weights_chart(needs, large=large), width="stretch")
+            right.altair_chart(cohort.needs_chart(needs, large=large), width="stretch")
         st.caption(
             "How much the cohort cares: the mean weight each dimension gets (0 = irrelevant, 5 = essential). "
             "What to cover next session: how little evidence the cohort has on each dimension — the share of "

@@ -1,8 +1,8 @@
 """Decision: does the evidence back the current leaning, how robustly, and what to ask next.
 
-Thin: core.decision decides, core.decision_charts draws, core.questions_sheet prints, and
-ui.decision_panel caches and shows them. This page shows the verdict, then one section at a time
-(a segmented control, not tabs, so hidden charts are never built).
+Thin: core.decision decides, views draws (views.decision lists the sections), views.questions_sheet
+prints, and ui.decision_panel caches and shows them. This page shows the verdict, then one section
+at a time (a segmented control, not tabs, so hidden charts are never built).
 """
 
 from __future__ import annotations
@@ -10,12 +10,12 @@ from __future__ import annotations
 import numpy as np
 import streamlit as st
 
-from core import charts
-from core import decision_charts as dc
 from core.decision import NOT_ENOUGH_EVIDENCE, thresholds_in_words
 from ui import decision_panel as panel
 from ui import escape_md, messages, router, workspace
 from ui.presentation import presentation_mode
+from views.common import KIND_PLURAL, empty_state
+from views.decision import SECTIONS
 
 SECTION_KEY, KIND_KEY, TABLE_KEY = "decision_section", "decision_kind", "decision_as_table"
 
@@ -36,7 +36,7 @@ ev = decision.standing.evidence
 verdict = decision.verdict
 
 # --- empty states: say what to do next ----------------------------------------------------------
-empty = charts.empty_state(decision.standing)
+empty = empty_state(decision.standing)
 if empty is not None and empty.reason in ("no_options", "no_weights"):
     st.info(empty.message, icon=":material/info:")
     if empty.reason == "no_options":
@@ -76,12 +76,12 @@ if len(kinds) > 1:
     if st.session_state.get(KIND_KEY, kind) not in kinds:
         st.session_state[KIND_KEY] = kind
     kind = kind_at.segmented_control(
-        "Show", kinds, format_func=lambda k: charts.KIND_PLURAL[k].capitalize(), key=KIND_KEY,
+        "Show", kinds, format_func=lambda k: KIND_PLURAL[k].capitalize(), key=KIND_KEY,
         default=decision.kind, required=True, persist_state="page",
         help="The verdict is about your leaning's kind; see how the other kind's options stand too.",
     )
 section = section_at.segmented_control(
-    "Section", list(dc.SECTIONS), format_func=dc.SECTIONS.get, key=SECTION_KEY, required=True,
+    "Section", list(SECTIONS), format_func=SECTIONS.get, key=SECTION_KEY, required=True,
     default="ask" if verdict.code == NOT_ENOUGH_EVIDENCE else "acceptability", persist_state="session",
 )
 as_table = section != "ask" and table_at.toggle(
@@ -89,8 +89,8 @@ as_table = section != "ask" and table_at.toggle(
 )
 if kind != decision.kind:
     st.caption(
-        f"The verdict above is about your {charts.KIND_PLURAL[decision.kind or 'career']}; below, your "
-        f"{charts.KIND_PLURAL[kind]}."
+        f"The verdict above is about your {KIND_PLURAL[decision.kind or 'career']}; below, your "
+        f"{KIND_PLURAL[kind]}."
     )
 
 parts = panel.kind_parts(opened, decision, kind)
@@ -106,7 +106,7 @@ elif len(members) < 2:
     link("options", f"Add another {kind}", ":material/add:")
 elif section == "sensitivity" and parts.sensitivity is None:
     st.info(
-        f"None of your {charts.KIND_PLURAL[kind]} has a score yet, so there is no top {kind} to test. Rate them "
+        f"None of your {KIND_PLURAL[kind]} has a score yet, so there is no top {kind} to test. Rate them "
         "after your next conversation.",
         icon=":material/info:",
     )

@@ -20,9 +20,7 @@ import streamlit as st
 
 from core import storage
 from core.cli import summary_bytes
-from core.images import FORMATS, MIME
 from core.models import Workspace
-from core.report import chart_choices, chart_file, decision_report, file_name
 from core.robustness import DEFAULT_SEED, DRAWS
 from core.workspace_file import (
     MAX_FILE_BYTES,
@@ -35,6 +33,8 @@ from core.workspace_file import (
 )
 from ui import database, escape_md, messages, router, workspace
 from ui.presentation import presentation_mode
+from views.images import FORMATS, MIME
+from views.report import chart_choices, chart_file, decision_report, file_name
 
 MODE_KEY = "transfer_mode"
 UPLOAD_KEY = "transfer_upload"

@@ -100,11 +100,14 @@ def _text(value: Any) -> str:
 
 def outputs(name: str, ws: Workspace, *, full: bool) -> Iterator[tuple[str, Callable[[], Any]]]:
     """(key, thunk) for every output of one workspace. Imports are here so one place names the API."""
-    from core import charts, decision_charts, report, summary  # noqa: F401
+    from core import summary  # noqa: F401
     from core.cli import summary_bytes
     from core.decision import ask_next, decide, sensitivity
-    from core.questions_sheet import questions_sheet_html
     from core.scoring import standing
+    from views import acceptability, common, compare, profile, ranking, report
+    from views.ask_next import ask_next_reading, ask_next_table
+    from views.questions_sheet import questions_sheet_html
+    from views.tornado import tornado_view
 
     now = standing(ws)
     d = decide(ws)
@@ -112,41 +115,41 @@ def outputs(name: str, ws: Workspace, *, full: bool) -> Iterator[tuple[str, Call
     yield f"{name}/verdict", lambda: (d.kind, d.verdict.code, d.verdict.headline, d.verdict.detail,
                                       d.verdict.deciding_labels, d.verdict.rival_name, d.leaning_verdict)
     yield f"{name}/thresholds", lambda: __import__("core.decision", fromlist=["x"]).thresholds_in_words()
-    for scope in charts.scope_choices(ws):
-        if charts.empty_state(now, scope) is not None:
-            yield f"{name}/{scope}/empty", lambda scope=scope: charts.empty_state(now, scope).message
+    for scope in common.scope_choices(ws):
+        if common.empty_state(now, scope) is not None:
+            yield f"{name}/{scope}/empty", lambda scope=scope: common.empty_state(now, scope).message
             continue
-        rows = charts.scope_rows(now, scope)
-        chosen = charts.default_profile_choice(now, rows)
-        for view in charts.VIEWS:
+        rows = common.scope_rows(now, scope)
+        chosen = profile.default_profile_choice(now, rows)
+        for view in compare.VIEWS:
             for large in (False, True) if full else (False,):
                 def built(view=view, scope=scope, large=large, chosen=chosen):
-                    b = charts.build_view(view, ws, now, scope, chosen=chosen, large=large)
-                    return (b.reading, b.note, charts.chart_spec(b.chart), b.table.to_csv(index=False))
+                    b = compare.build_view(view, ws, now, scope, chosen=chosen, large=large)
+                    return (b.reading, b.note, common.chart_spec(b.chart), b.table.to_csv(index=False))
                 yield f"{name}/{scope}/{view}/{int(large)}", built
         yield f"{name}/{scope}/intervals", lambda rows=rows: (lambda b: (
-            b.reading, b.note, charts.chart_spec(b.chart), b.table.to_csv(index=False)))(
-            decision_charts.ranking_intervals_view(d.standing, d.robustness, rows, large=False, reading="ranking"))
+            b.reading, b.note, common.chart_spec(b.chart), b.table.to_csv(index=False)))(
+            ranking.ranking_intervals_view(d.standing, d.robustness, rows, large=False, reading="ranking"))
     for kind in ("career", "employer"):
         if int((now.evidence.kinds == kind).sum()) == 0:
             continue
         def acc(kind=kind):
-            b = decision_charts.acceptability_view(d.robustness, kind)
-            return (b.reading, b.note, decision_charts.chart_spec(b.chart), b.table.to_csv(index=False))
+            b = acceptability.acceptability_view(d.robustness, kind)
+            return (b.reading, b.note, common.chart_spec(b.chart), b.table.to_csv(index=False))
         def rank(kind=kind):
-            b = decision_charts.ranking_kind_view(d.standing, d.robustness, kind)
-            return (b.reading, b.note, decision_charts.chart_spec(b.chart), b.table.to_csv(index=False))
+            b = ranking.ranking_kind_view(d.standing, d.robustness, kind)
+            return (b.reading, b.note, common.chart_spec(b.chart), b.table.to_csv(index=False))
         yield f"{name}/{kind}/acceptability", acc
         yield f"{name}/{kind}/ranking_kind", rank
         sens = sensitivity(now.evidence, kind)
         if sens is not None:
             def tornado(sens=sens):
-                b = decision_charts.tornado_view(sens)
-                return (b.reading, b.note, decision_charts.chart_spec(b.chart), b.table.to_csv(index=False))
+                b = tornado_view(sens)
+                return (b.reading, b.note, common.chart_spec(b.chart), b.table.to_csv(index=False))
             yield f"{name}/{kind}/tornado", tornado
         gaps = ask_next(now, d.robustness, kind=kind)
         yield f"{name}/{kind}/ask_next", lambda gaps=gaps, kind=kind: (
-            decision_charts.ask_next_reading(gaps, kind), decision_charts.ask_next_table(gaps).to_csv(index=False),
+            ask_next_reading(gaps, kind), ask_next_table(gaps).to_csv(index=False),
             [(g.option_name, g.label, g.reason, g.questions) for g in gaps])
         yield f"{name}/{kind}/sheet", lambda gaps=gaps: questions_sheet_html(
             gaps, workspace_name=ws.name, headline=d.verdict.headline, today=TODAY)
@@ -157,14 +160,15 @@ def outputs(name: str, ws: Workspace, *, full: bool) -> Iterator[tuple[str, Call
 
 
 def cohort_outputs(spaces: list[tuple[str, Workspace]]) -> Iterator[tuple[str, Callable[[], Any]]]:
-    from core import cohort_charts, summary, workshops
+    from core import summary, workshops
+    from views import cohort
 
     people = [workshops.participant_summary(f"P{i}", ws) for i, (_, ws) in enumerate(spaces)]
     needs = workshops.cohort_needs(people)
     yield "cohort/csv", lambda: summary.cohort_csv([p.row for p in people])
-    yield "cohort/needs", lambda: cohort_charts.needs_table(needs).to_csv(index=False)
-    yield "cohort/weights_chart", lambda: cohort_charts.weights_chart(needs).to_dict()
-    yield "cohort/needs_chart", lambda: cohort_charts.needs_chart(needs).to_dict()
+    yield "cohort/needs", lambda: cohort.needs_table(needs).to_csv(index=False)
+    yield "cohort/weights_chart", lambda: cohort.weights_chart(needs).to_dict()
+    yield "cohort/needs_chart", lambda: cohort.needs_chart(needs).to_dict()
 
 
 def record(path: Path, count: int, full_every: int) -> None:

@@ -1,4 +1,4 @@
-"""Draw one `core.charts` view (reading, chart or table, how to read it), cached per workspace state.
+"""Draw one `views.compare` view (reading, chart or table, how to read it), cached per workspace state.
 
 Shared by any page that shows a Compare-style chart. Everything derived from a workspace is
 cached by (database, workspace id, revision): any write bumps the revision, so nothing cached is
@@ -20,13 +20,15 @@ import pandas as pd
 import pyarrow as pa
 import streamlit as st
 
-from core import charts, decision_charts
 from core.decision import Decision
 from core.models import Workspace
 from core.scoring import Standing, standing
 from ui import decision_panel, escape_md
 from ui.database import Opened, database_url
 from ui.presentation import presentation_mode
+from views.common import chart_spec, scope_rows
+from views.compare import build_view
+from views.ranking import ranking_intervals_view
 
 
 @st.cache_resource(max_entries=64, show_spinner=False)
@@ -55,13 +57,13 @@ def _panel(
 ) -> Panel:
     if view == "ranking" and _decision is not None:
         # The ranking with each score's likely range from the robustness engine (the Decision page's chart).
-        built = decision_charts.ranking_intervals_view(
-            _decision.standing, _decision.robustness, charts.scope_rows(_decision.standing, scope), large=large,
+        built = ranking_intervals_view(
+            _decision.standing, _decision.robustness, scope_rows(_decision.standing, scope), large=large,
             reading="ranking",
         )
     else:
-        built = charts.build_view(view, _workspace, _standing, scope, chosen=chosen, large=large)
-    spec = charts.chart_spec(built.chart)
+        built = build_view(view, _workspace, _standing, scope, chosen=chosen, large=large)
+    spec = chart_spec(built.chart)
     values = spec.pop("data", {}).get("values")
     rows = None if values is None else pa.Table.from_pandas(pd.DataFrame(values), preserve_index=False)
     return Panel(built.reading, built.note, spec, rows, built.table)

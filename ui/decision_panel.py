@@ -18,7 +18,6 @@ import pandas as pd
 import pyarrow as pa
 import streamlit as st
 
-from core import decision_charts as dc
 from core.decision import (
     CLOSE_CALL,
     CONFIRMED,
@@ -31,11 +30,16 @@ from core.decision import (
     decide,
     sensitivity,
 )
-from core.questions_sheet import FILE_NAME, MIME, questions_sheet_html
 from core.robustness import DEFAULT_SEED, DRAWS
 from ui import escape_md
 from ui.database import Opened, database_url
 from ui.presentation import presentation_mode
+from views.acceptability import acceptability_view
+from views.ask_next import ask_next_reading
+from views.common import chart_spec, join_names
+from views.questions_sheet import FILE_NAME, MIME, questions_sheet_html
+from views.ranking import ranking_kind_view
+from views.tornado import tornado_view
 
 SEED = DEFAULT_SEED
 DOWNLOAD_KEY = "decision_questions_download"
@@ -100,15 +104,15 @@ def _panel(
     _d: Decision, _parts: KindParts,
 ) -> Panel:
     if section == "acceptability":
-        built = dc.acceptability_view(_d.robustness, kind, large=large)
+        built = acceptability_view(_d.robustness, kind, large=large)
     elif section == "ranking":
-        built = dc.ranking_kind_view(_d.standing, _d.robustness, kind, large=large)
+        built = ranking_kind_view(_d.standing, _d.robustness, kind, large=large)
     elif section == "sensitivity":
         assert _parts.sensitivity is not None
-        built = dc.tornado_view(_parts.sensitivity, large=large)
+        built = tornado_view(_parts.sensitivity, large=large)
     else:
         raise ValueError(f"no chart for section {section!r}")
-    spec = dc.chart_spec(built.chart)
+    spec = chart_spec(built.chart)
     # The rows travel as one named dataset, converted to Arrow once, that every layer reads.
     values = spec.pop("data")["values"]
     spec["datasets"] = {"rows": pa.Table.from_pandas(pd.DataFrame(values), preserve_index=False)}
@@ -136,7 +140,7 @@ def _sheet(url: str, workspace_id: int, revision: int, seed: int, kind: str, _pa
 
 def ask_next_section(opened: Opened, parts: KindParts, headline: str) -> None:
     """The reading, the printable sheet, then each gap worth asking about with its questions."""
-    st.markdown(f"**{escape_md(dc.ask_next_reading(parts.gaps, parts.kind))}**")
+    st.markdown(f"**{escape_md(ask_next_reading(parts.gaps, parts.kind))}**")
     if parts.gaps:
         sheet = _sheet(*_state(opened), parts.kind, parts, opened.workspace.name, headline)
         st.download_button(
@@ -160,7 +164,7 @@ def verdict_box(decision: Decision) -> None:
             f"**{escape_md(verdict.headline)}**  \n{escape_md(verdict.detail)}", icon=ICON[verdict.code]
         )
     if verdict.deciding and verdict.code in (CONFIRMED, CLOSE_CALL) and verdict.rival_name:
-        labels = dc.join_names(list(verdict.deciding_labels))
+        labels = join_names(list(verdict.deciding_labels))
         if verdict.code == CONFIRMED:
             why = f"{verdict.option_name} is ahead of {verdict.rival_name} mainly on {labels}."
         else:

@@ -11,7 +11,7 @@ from ui.counsellor import viewing
 PRESENTATION_KEY = "presentation_mode"
 PRESENTATION_TOGGLE_KEY = "presentation_toggle"
 # Streamlit sizes text in rem, so a larger root font enlarges every page; charts enlarge their own
-# labels (core.charts, large=True). Fixed text only: never put user text in here.
+# labels (views, large=True). Fixed text only: never put user text in here.
 PRESENTATION_CSS = """<style>
 html { font-size: 21px; }
 [data-testid="stMainBlockContainer"] { padding-top: 2.5rem; }

@@ -6,10 +6,11 @@ import json
 
 import pytest
 
-from core import charts, storage
+from core import storage
 from core.demo import demo_workspace
 from core.models import Option, Workspace
 from tests.apptest.helpers import by_key, open_app, shown, texts
+from views.common import employers_of
 
 from streamlit.testing.v1 import AppTest  # isort: skip
 
@@ -91,7 +92,7 @@ def test_the_filter_shows_the_employers_of_one_career(db):
     at = compare(url, token)
     scope = by_key(at.selectbox, "compare_scope")
     assert "Employers of Registered nurse" in scope.options
-    scope.set_value(charts.employers_of(ids(engine, token)["Registered nurse"])).run()
+    scope.set_value(employers_of(ids(engine, token)["Registered nurse"])).run()
     by_key(at.toggle, "compare_as_table").set_value(True).run()
     assert list(at.dataframe[0].value["Option"]) == ["Riverside Community Care", "City General Hospital"]
     assert reading(at).startswith("Riverside Community Care leads the employers with 76")

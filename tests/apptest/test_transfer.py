@@ -20,11 +20,11 @@ from PIL import Image
 from core import storage
 from core.cli import main as tenfold
 from core.demo import demo_workspace
-from core.images import EXPORT_WIDTH, PNG_SCALE
 from core.models import Workspace
 from core.workspace_file import MAX_FILE_BYTES, dump_workspace, renumber_ids
 from tests.apptest.helpers import by_key, demo_token, open_app, texts
 from tests.integration.test_import_atomic import dump_tables
+from views.images import EXPORT_WIDTH, PNG_SCALE
 
 ROOT = Path(__file__).resolve().parents[2]
 CORPUS = ROOT / "tests" / "data" / "bad_workspaces"

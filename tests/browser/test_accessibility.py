@@ -21,11 +21,11 @@ from dataclasses import dataclass
 import pytest
 from playwright.sync_api import Page, expect
 
-from core.charts import VIEWS
-from core.decision_charts import SECTIONS
 from tests.browser import ui
 from tests.browser.conftest import ARTIFACTS
 from tests.conftest import ROOT, missing
+from views.compare import VIEWS
+from views.decision import SECTIONS
 
 pytestmark = pytest.mark.browser
 

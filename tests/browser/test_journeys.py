@@ -18,10 +18,10 @@ import pandas as pd
 import pytest
 from playwright.sync_api import Page, expect
 
-from core.charts import VIEWS
 from core.summary import COHORT_HEADER, SUMMARY_HEADER, VERDICTS
 from tests.browser import ui
 from tests.browser.conftest import ARTIFACTS
+from views.compare import VIEWS
 
 pytestmark = pytest.mark.browser
 

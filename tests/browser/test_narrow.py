@@ -15,10 +15,10 @@ from urllib.parse import urlparse
 import pytest
 from playwright.sync_api import Locator, Page, expect
 
-from core.charts import VIEWS
-from core.decision_charts import SECTIONS
 from tests.browser import ui
 from tests.browser.conftest import ARTIFACTS
+from views.compare import VIEWS
+from views.decision import SECTIONS
 
 pytestmark = pytest.mark.browser
 

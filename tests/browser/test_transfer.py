@@ -15,10 +15,10 @@ from playwright.sync_api import expect
 from core import storage
 from core.cli import main as tenfold
 from core.demo import demo_workspace
-from core.images import EXPORT_WIDTH, PNG_SCALE
 from core.settings import Settings
 from core.workspace_file import dump_workspace, parse_workspace, renumber_ids
 from tests.browser import ui
+from views.images import EXPORT_WIDTH, PNG_SCALE
 
 pytestmark = pytest.mark.browser
 

@@ -9,11 +9,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from core import cohort_charts, workshops
+from core import workshops
 from core.demo import demo_workspace
 from core.dimensions import DIMENSION_KEYS
 from core.models import Contact, Interview, Option, Rating, TenfoldError, Workspace, default_weights
 from core.workshops import MAX_FAILURES, SignInGuard
+from views import cohort
 
 
 def test_join_codes_are_six_unambiguous_characters_and_differ():
@@ -153,7 +154,7 @@ def test_an_unimportant_dimension_with_no_evidence_is_no_priority():
 def test_an_empty_cohort_has_no_numbers_not_zeros():
     needs = workshops.cohort_needs([])
     assert len(needs) == 10 and all(math.isnan(n.mean_weight) and math.isnan(n.priority) for n in needs)
-    table = cohort_charts.needs_table(needs)
+    table = cohort.needs_table(needs)
     assert table.isna().sum().sum() == 30
 
 
@@ -173,22 +174,22 @@ def test_needs_stay_within_their_ranges(weight_overrides):
 
 def test_the_cohort_charts_are_altair_specs_with_readable_labels():
     needs = workshops.cohort_needs([workshops.participant_summary("Sam", demo_workspace())])
-    for build in (cohort_charts.weights_chart, cohort_charts.needs_chart):
+    for build in (cohort.weights_chart, cohort.needs_chart):
         spec = build(needs).to_dict()
         assert spec["mark"]["type"] == "bar"
         labels = {row["Dimension"] for row in spec["datasets"][next(iter(spec["datasets"]))]}
         assert "Culture fit" in labels and len(labels) == 10
         large = build(needs, large=True).to_dict()
         assert large["config"]["axis"]["labelFontSize"] > spec["config"]["axis"]["labelFontSize"]
-    table = cohort_charts.needs_table(needs)
-    assert list(table.columns) == list(cohort_charts.NEEDS_COLUMNS) and len(table) == 10
+    table = cohort.needs_table(needs)
+    assert list(table.columns) == list(cohort.NEEDS_COLUMNS) and len(table) == 10
 
 
 def test_workshops_core_never_imports_streamlit():
     import ast
     import pathlib
 
-    for module in (workshops, cohort_charts):
+    for module in (workshops, cohort):
         tree = ast.parse(pathlib.Path(module.__file__).read_text())
         imported = {
             alias.name.split(".")[0]

@@ -1,4 +1,4 @@
-"""The one-page decision report and the charts to take home: content, escaping, file names."""
+"""views.report, the one-page decision report and the charts to take home: content, escaping, file names."""
 
 from __future__ import annotations
 
@@ -12,12 +12,12 @@ from html.parser import HTMLParser
 import pytest
 from PIL import Image
 
-from core import report
 from core.decision import decide
 from core.demo import demo_workspace
-from core.images import EXPORT_WIDTH, PNG_SCALE
 from core.models import Contact, Interview, Option, Rating, Workspace
-from core.report import (
+from views import report
+from views.images import EXPORT_WIDTH, PNG_SCALE
+from views.report import (
     EXPORT_CHARTS,
     MAX_CHART_OPTIONS,
     chart_choices,

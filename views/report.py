@@ -33,7 +33,6 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from core import charts, decision_charts
 from core.decision import (
     CLOSE_CALL,
     CONFIRMED,
@@ -45,10 +44,27 @@ from core.decision import (
     sensitivity,
 )
 from core.dimensions import BY_KEY, SCORE_MAX
-from core.images import ChartImageError, ImageFormat, chart_image, data_uri, export_spec, render
 from core.models import Workspace
 from core.robustness import DEFAULT_SEED, DRAWS
 from core.scoring import THIN_COVERAGE, standing
+from views.acceptability import acceptability_view
+from views.common import (
+    KIND_PLURAL,
+    LEANING_MARK,
+    SCOPE_ALL,
+    SCOPE_CAREERS,
+    SCOPE_EMPLOYERS,
+    ChartView,
+    chart_spec,
+    empty_state,
+    scope_rows,
+)
+from views.compare import build_view
+from views.heatmap import heatmap_view
+from views.images import ChartImageError, ImageFormat, chart_image, data_uri, export_spec, render
+from views.profile import PROFILE_MIN, default_profile_choice
+from views.ranking import ranking_kind_view, ranking_view
+from views.tornado import tornado_view
 
 # The most options of each kind a chart in the report shows (the best ones).
 MAX_CHART_OPTIONS = 8
@@ -144,10 +160,10 @@ def top_option_ids(decision: Decision, count: int = NOTE_OPTIONS) -> list[str]:
     chosen = [o for o in (decision.verdict.option, decision.verdict.rival) if o]
     kind = decision.kind
     if kind is not None:
-        st = decision.standing
-        ev = st.evidence
-        members = [i for i in range(ev.n) if ev.kinds[i] == kind and not np.isnan(st.score[i])]
-        for i in sorted(members, key=lambda i: (st.rank[i], ev.names[i].casefold())):
+        now = decision.standing
+        ev = now.evidence
+        members = [i for i in range(ev.n) if ev.kinds[i] == kind and not np.isnan(now.score[i])]
+        for i in sorted(members, key=lambda i: (now.rank[i], ev.names[i].casefold())):
             if ev.option_ids[i] not in chosen:
                 chosen.append(ev.option_ids[i])
     return list(dict.fromkeys(chosen))[:count]
@@ -156,7 +172,7 @@ def top_option_ids(decision: Decision, count: int = NOTE_OPTIONS) -> list[str]:
 def option_notes(workspace: Workspace, decision: Decision, option_ids: Sequence[str]) -> list[OptionNotes]:
     """The rating notes behind each option, most important dimension first, then newest first."""
     weights = workspace.weights
-    st = decision.standing
+    now = decision.standing
     result = []
     for option_id in option_ids:
         option = workspace.option(option_id)
@@ -167,8 +183,8 @@ def option_notes(workspace: Workspace, decision: Decision, option_ids: Sequence[
                 if rating.option == option_id and rating.note.strip():
                     lines.append(NoteLine(rating.dimension, rating.score, rating.note, source, interview.date))
         lines.sort(key=lambda n: (-weights[n.dimension], -n.date.toordinal(), n.dimension))
-        row = st.evidence.index(option_id)
-        score = float(st.score[row])
+        row = now.evidence.index(option_id)
+        score = float(now.score[row])
         result.append(
             OptionNotes(
                 name=option.name,
@@ -184,9 +200,9 @@ def option_notes(workspace: Workspace, decision: Decision, option_ids: Sequence[
 
 def chart_rows(decision: Decision, kind: str | None) -> np.ndarray:
     """The rows a report chart shows: the best `MAX_CHART_OPTIONS` of each kind (or of one kind)."""
-    st = decision.standing
-    rows = charts.scope_rows(st, charts.SCOPE_ALL if kind is None else kind)
-    kinds = st.evidence.kinds
+    now = decision.standing
+    rows = scope_rows(now, SCOPE_ALL if kind is None else kind)
+    kinds = now.evidence.kinds
     keep = []
     for k in ("career", "employer"):
         keep += [i for i in rows if kinds[i] == k][:MAX_CHART_OPTIONS]
@@ -199,14 +215,14 @@ def chart_rows(decision: Decision, kind: str | None) -> np.ndarray:
 # heatmap per kind: careers and employers are two decisions, and one kind per image keeps its
 # columns wide enough to read in a document), and the Decision charts for each kind.
 EXPORT_CHARTS: dict[str, tuple[str, str, str, str]] = {
-    "ranking": ("compare", "ranking", charts.SCOPE_ALL, "Ranking of careers and employers"),
-    "heatmap_careers": ("compare", "heatmap", charts.SCOPE_CAREERS, "Mean ratings of careers"),
-    "heatmap_employers": ("compare", "heatmap", charts.SCOPE_EMPLOYERS, "Mean ratings of employers"),
-    "profile": ("compare", "profile", charts.SCOPE_ALL, "Side-by-side profile of two options"),
-    "why": ("compare", "why", charts.SCOPE_ALL, "What each score is made of"),
-    "history": ("compare", "history", charts.SCOPE_ALL, "Scores as the interviews came in"),
+    "ranking": ("compare", "ranking", SCOPE_ALL, "Ranking of careers and employers"),
+    "heatmap_careers": ("compare", "heatmap", SCOPE_CAREERS, "Mean ratings of careers"),
+    "heatmap_employers": ("compare", "heatmap", SCOPE_EMPLOYERS, "Mean ratings of employers"),
+    "profile": ("compare", "profile", SCOPE_ALL, "Side-by-side profile of two options"),
+    "why": ("compare", "why", SCOPE_ALL, "What each score is made of"),
+    "history": ("compare", "history", SCOPE_ALL, "Scores as the interviews came in"),
     **{
-        f"{section}_{charts.KIND_PLURAL[kind]}": ("decision", section, kind, f"{title} ({charts.KIND_PLURAL[kind]})")
+        f"{section}_{KIND_PLURAL[kind]}": ("decision", section, kind, f"{title} ({KIND_PLURAL[kind]})")
         for section, title in (
             ("acceptability", "Chance of each place"),
             ("intervals", "Scores and their likely range"),
@@ -227,19 +243,19 @@ def chart_choices(
     workspace: Workspace, *, seed: int = DEFAULT_SEED, decision: Decision | None = None
 ) -> dict[str, str]:
     """The charts this workspace can draw, as key -> title (titles hold no user text)."""
-    st = standing(workspace)
-    if charts.empty_state(st) is not None:
+    now = standing(workspace)
+    if empty_state(now) is not None:
         return {}
     decision = decision or decide(workspace, seed=seed)
     choices = {}
     for key, (page, view, scope, title) in EXPORT_CHARTS.items():
         if page == "compare":
-            if charts.empty_state(st, scope) is not None:
+            if empty_state(now, scope) is not None:
                 continue
-            if view == "profile" and len(charts.scope_rows(st, scope)) < charts.PROFILE_MIN:
+            if view == "profile" and len(scope_rows(now, scope)) < PROFILE_MIN:
                 continue
         else:  # as the Decision page: a kind of at least two options, and for sensitivity a top one
-            if int((st.evidence.kinds == scope).sum()) < 2:
+            if int((now.evidence.kinds == scope).sum()) < 2:
                 continue
             if view == "sensitivity" and _sensitivity(decision, scope) is None:
                 continue
@@ -247,27 +263,27 @@ def chart_choices(
     return choices
 
 
-def chart_view(workspace: Workspace, key: str, *, seed: int = DEFAULT_SEED) -> tuple[charts.ChartView, dict]:
+def chart_view(workspace: Workspace, key: str, *, seed: int = DEFAULT_SEED) -> tuple[ChartView, dict]:
     """One chart to take home, drawn for a document (not the presentation size), and its spec."""
     page, view, scope, _ = EXPORT_CHARTS[key]
-    st = standing(workspace)
+    now = standing(workspace)
     if page == "compare":
         chosen: list[str] = []
         if view == "profile":  # the leaning and its closest rival, as Compare picks them
-            chosen = charts.default_profile_choice(st, charts.scope_rows(st, scope))
-        built = charts.build_view(view, workspace, st, scope, chosen=chosen, large=False)
-        return built, charts.chart_spec(built.chart)
+            chosen = default_profile_choice(now, scope_rows(now, scope))
+        built = build_view(view, workspace, now, scope, chosen=chosen, large=False)
+        return built, chart_spec(built.chart)
     decision = decide(workspace, seed=seed)
     if view == "acceptability":
-        built = decision_charts.acceptability_view(decision.robustness, scope)
+        built = acceptability_view(decision.robustness, scope)
     elif view == "intervals":
-        built = decision_charts.ranking_kind_view(decision.standing, decision.robustness, scope)
+        built = ranking_kind_view(decision.standing, decision.robustness, scope)
     else:
         sens = _sensitivity(decision, scope)
         if sens is None:
             raise ValueError(f"no {scope} has a score, so there is no sensitivity to draw")
-        built = decision_charts.tornado_view(sens)
-    return built, decision_charts.chart_spec(built.chart)
+        built = tornado_view(sens)
+    return built, chart_spec(built.chart)
 
 
 def chart_file(workspace: Workspace, key: str, fmt: ImageFormat, *, seed: int = DEFAULT_SEED) -> bytes:
@@ -289,26 +305,26 @@ class ReportChart:
 
 def report_charts(decision: Decision) -> tuple[ReportChart, ReportChart]:
     """The ranking (both kinds) and the heatmap (the verdict's kind), as SVG images."""
-    st = decision.standing
-    ev = st.evidence
-    empty = charts.empty_state(st)
+    now = decision.standing
+    ev = now.evidence
+    empty = empty_state(now)
     kind = decision.kind
-    kind_words = charts.KIND_PLURAL.get(kind or "", "options")
+    kind_words = KIND_PLURAL.get(kind or "", "options")
     if empty is not None:
         none = ReportChart("Ranking", empty.message, None, 0)
         return none, ReportChart(f"Ratings of your {kind_words}", empty.message, None, 0)
 
     rows = chart_rows(decision, None)
-    ranking = charts.ranking_view(st, rows)
-    ranking_image = _svg(charts.chart_spec(ranking.chart), RANKING_WIDTH)
+    ranking = ranking_view(now, rows)
+    ranking_image = _svg(chart_spec(ranking.chart), RANKING_WIDTH)
     ranking_chart = ReportChart("Ranking", ranking.reading, ranking_image, ev.n - len(rows))
 
     heat_rows = chart_rows(decision, kind)
     heat_title = f"Ratings of your {kind_words}"
     if not len(heat_rows):
         return ranking_chart, ReportChart(heat_title, "", None, 0)
-    heatmap = charts.heatmap_view(st, heat_rows)
-    heat_image = _svg(charts.chart_spec(heatmap.chart), HEATMAP_WIDTH, legend="right")
+    heatmap = heatmap_view(now, heat_rows)
+    heat_image = _svg(chart_spec(heatmap.chart), HEATMAP_WIDTH, legend="right")
     of_kind = int((ev.kinds == kind).sum()) if kind else ev.n
     return ranking_chart, ReportChart(heat_title, heatmap.reading, heat_image, of_kind - len(heat_rows))
 
@@ -385,7 +401,7 @@ def _notes_block(notes: list[OptionNotes]) -> str:
     parts.append('<div class="columns">')
     for item in notes:
         parts.append('<div class="column">')
-        star = f"{charts.LEANING_MARK} " if item.leaning else ""
+        star = f"{LEANING_MARK} " if item.leaning else ""
         about = f"{item.kind}, {_score_text(item.score)}"
         parts.append(f'<h3>{star}{_e(item.name)} <span class="small">({_e(about)})</span></h3>')
         if not item.notes:
@@ -433,7 +449,7 @@ def _page(
     notes: list[OptionNotes],
 ) -> str:
     name = workspace.name.strip() or "My career decision"
-    kind_words = charts.KIND_PLURAL.get(decision.kind or "", "options")
+    kind_words = KIND_PLURAL.get(decision.kind or "", "options")
     footer = (
         f"Scores (0–100) weigh each dimension's mean rating by how much it matters to you; coverage (in "
         f"brackets) is the share of what matters that has evidence: below {round(100 * THIN_COVERAGE)}% the "

@@ -1,7 +1,7 @@
 """Charts as image files (PNG and SVG) for documents and reports, rendered on the server.
 
 The Compare and Decision pages draw Vega-Lite specs in the browser; here the same specs
-(`core.charts`) become files with vl-convert, which bundles the Vega and Vega-Lite
+(`views.common.chart_spec`) become files with vl-convert, which bundles the Vega and Vega-Lite
 JavaScript and runs it in an embedded engine: no browser, no Node, and no network. Every
 chart carries its data inline, and `allowed_base_urls=[]` forbids any fetch besides.
 

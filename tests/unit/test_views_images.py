@@ -1,4 +1,4 @@
-"""Chart images: PNG and SVG drawn on the server by vl-convert, sized for a document, offline."""
+"""views.images, chart images: PNG and SVG drawn on the server by vl-convert, sized for a document, offline."""
 
 from __future__ import annotations
 
@@ -13,8 +13,9 @@ import altair as alt
 import pytest
 from PIL import Image
 
-from core import images
-from core.images import (
+from tests.conftest import ROOT
+from views import images
+from views.images import (
     EXPORT_WIDTH,
     MIN_TEXT_SIZE,
     PNG_PPI,
@@ -25,7 +26,6 @@ from core.images import (
     export_spec,
     render,
 )
-from tests.conftest import ROOT
 
 SVG_NS = "{http://www.w3.org/2000/svg}"
 
@@ -37,7 +37,7 @@ def _bars(names=("Registered nurse", "Physiotherapist")) -> dict:
 
 
 def _heatmap_like() -> dict:
-    """Two layers as core.charts' heatmap draws them: a colour scale, and literal text colours in a
+    """Two layers as views.heatmap draws them: a colour scale, and literal text colours in a
     condition. Vega-Lite cannot compile the two on one shared colour scale."""
     values = [{"o": "A", "d": "x", "mean": 4.5, "has": True, "ink": "#FFFFFF"},
               {"o": "B", "d": "x", "mean": None, "has": False, "ink": "#000000"}]
@@ -126,7 +126,7 @@ def test_nothing_is_fetched_from_anywhere():
 def test_it_draws_with_no_network_at_all():
     script = (
         "import altair as alt\n"
-        "from core.images import chart_image\n"
+        "from views.images import chart_image\n"
         "c = alt.Chart(alt.Data(values=[{'a': 'x', 'b': 1}])).mark_bar().encode(y='a:N', x='b:Q')\n"
         "assert chart_image(c.to_dict(), 'png', title='T').startswith(b'\\x89PNG')\n"
         "assert chart_image(c.to_dict(), 'svg').startswith(b'<svg')\n"

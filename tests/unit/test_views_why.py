@@ -1,0 +1,28 @@
+"""views.why: each score split into the points each dimension adds."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from core.demo import demo_workspace
+from core.scoring import contributions, standing
+from views import common
+from views.why import why_view
+
+
+@pytest.fixture(scope="module")
+def demo():
+    ws = demo_workspace()
+    return ws, standing(ws)
+
+
+def test_why_splits_each_score_into_dimension_points(demo):
+    _, s = demo
+    rows = common.scope_rows(s, common.SCOPE_CAREERS)
+    view = why_view(s, rows)
+    dims = [c for c in view.table.columns if c not in ("Option", "Kind", "Score")]
+    np.testing.assert_allclose(view.table[dims].sum(axis=1, skipna=True), view.table["Score"], atol=0.3)
+    parts = contributions(s.evidence.mean[rows], s.evidence.weights)
+    np.testing.assert_allclose(np.nansum(parts, axis=1), s.score[rows])
+    assert view.reading.startswith("Registered nurse is 8.0 points ahead of Physiotherapist, mostly on")
