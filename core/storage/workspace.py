@@ -16,27 +16,27 @@ import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from pydantic import TypeAdapter
 from sqlalchemy import Connection, Engine, Row, Select, Table, bindparam, delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
-from core.dimensions import DIMENSION_KEYS, SCORE_MAX, SCORE_MIN, WEIGHT_MAX, WEIGHT_MIN
+from core.dimensions import DIMENSION_KEYS
 from core.models import (
-    NAME_MAX,
-    NOTE_MAX,
-    NOTES_MAX,
     Contact,
+    DimensionKey,
     Interview,
+    Note,
     Option,
     Rating,
     TenfoldError,
     Workspace,
-    clean_line,
-    clean_name,
-    clean_notes,
-    cleaned,
+    career_is_an_employer,
+    career_not_in_workspace,
     default_weights,
     name_key,
-    typed_name,
+    option_name_taken,
+    sentence,
+    validated,
 )
 from core.storage.schema import (
     _now,
@@ -84,10 +84,15 @@ def is_well_formed_token(token: str) -> bool:
 
 def create_workspace(engine: Engine, *, name: str = "") -> str:
     """A new empty workspace with default weights; returns its private token."""
-    token = new_token()
+    name, token = _workspace_name(name), new_token()
     with _write(engine) as conn:
-        _insert_workspace(conn, token, cleaned(name, clean_line, "The workspace name")[:NAME_MAX], default_weights())
+        _insert_workspace(conn, token, name, default_weights())
     return token
+
+
+def _workspace_name(name: str) -> str:
+    checked = validated(Workspace.model_validate, {"name": name or ""}, subjects={"name": "The workspace name"})
+    return checked.name
 
 
 def _insert_workspace(conn: Connection, token: str, name: str, weight_values: dict[str, int]) -> int:
@@ -150,9 +155,7 @@ def _touch(conn: Connection, workspace_id: int) -> None:
 
 
 def rename_workspace(engine: Engine, workspace_id: int, name: str) -> None:
-    name = cleaned(name, clean_line, "The workspace name")
-    if len(name) > NAME_MAX:
-        raise TenfoldError(f"A workspace name can be at most {NAME_MAX} characters.")
+    name = _workspace_name(name)
     with _write(engine) as conn:
         _touch(conn, workspace_id)
         conn.execute(update(workspaces).where(workspaces.c.id == workspace_id).values(name=name))
@@ -233,15 +236,19 @@ def load_workspace(engine: Engine, workspace_id: int) -> Workspace:
 # --- options ------------------------------------------------------------------------------
 
 
-def _clean_name(name: str) -> str:
-    return typed_name(name, what="The name", missing="Please give the option a name.", limit=NAME_MAX)
+# Placeholder id for a record checked against its model before the database gives it an id.
+_NEW = "new"
+# What each field of an option is called in a sentence about it, and the prompt for an empty name.
+_OPTION_SUBJECTS = {"kind": "The kind of option", "name": "The name", "notes": "Notes"}
+_OPTION_PROMPTS = {"name": "Please give the option a name."}
 
 
-def _clean_text(text: str, limit: int, what: str, *, one_line: bool = False) -> str:
-    text = cleaned(text, clean_line if one_line else clean_notes, what)
-    if len(text) > limit:
-        raise TenfoldError(f"{what} can be at most {limit} characters.")
-    return text
+def _option(option_id: str, kind: str, name: str, notes: str, career_id: int | None) -> Option:
+    """The option as it will be stored, checked by the model: its kind, name and notes, and that
+    only an employer belongs to a career."""
+    fields = {"id": option_id, "kind": kind, "name": name, "notes": notes or "",
+              "career": None if career_id is None else str(career_id)}
+    return validated(Option.model_validate, fields, subjects=_OPTION_SUBJECTS, missing=_OPTION_PROMPTS)
 
 
 def _check_name_free(conn: Connection, workspace_id: int, name: str, except_id: int | None = None) -> None:
@@ -252,19 +259,20 @@ def _check_name_free(conn: Connection, workspace_id: int, name: str, except_id: 
         query = query.where(options.c.id != except_id)
     existing = conn.execute(query).scalar()
     if existing is not None:
-        raise TenfoldError(f"An option called '{existing}' already exists.")
+        raise TenfoldError(sentence(option_name_taken(existing)))
 
 
-def _check_career(conn: Connection, workspace_id: int, career_id: int | None) -> None:
+def _check_career(conn: Connection, workspace_id: int, option_name: str, career_id: int | None) -> None:
+    """The career an employer belongs to is a career of this workspace (as in the workspace file)."""
     if career_id is None:
         return
-    kind = conn.execute(
-        select(options.c.kind).where(options.c.id == career_id, options.c.workspace_id == workspace_id)
-    ).scalar()
-    if kind is None:
-        raise TenfoldError("The career this employer should belong to does not exist (any more).")
-    if kind != "career":
-        raise TenfoldError("An employer can only belong to a career, not to another employer.")
+    career = conn.execute(
+        select(options.c.kind, options.c.name).where(options.c.id == career_id, options.c.workspace_id == workspace_id)
+    ).first()
+    if career is None:
+        raise TenfoldError(sentence(career_not_in_workspace(option_name, str(career_id))))
+    if career.kind != "career":
+        raise TenfoldError(sentence(career_is_an_employer(option_name, career.name)))
 
 
 def _option_kind(conn: Connection, workspace_id: int, option_id: int) -> str:
@@ -285,32 +293,27 @@ def add_option(
     career_id: int | None = None,
     notes: str = "",
 ) -> int:
-    if kind not in ("career", "employer"):
-        raise TenfoldError("An option is either a career or an employer.")
-    name = _clean_name(name)
-    notes = _clean_text(notes, NOTES_MAX, "Notes")
-    if kind == "career" and career_id is not None:
-        raise TenfoldError("Only an employer can belong to a career.")
+    option = _option(_NEW, kind, name, notes, career_id)
     with _write(engine) as conn:
         _touch(conn, workspace_id)
-        _check_name_free(conn, workspace_id, name)
-        _check_career(conn, workspace_id, career_id)
+        _check_name_free(conn, workspace_id, option.name)
+        _check_career(conn, workspace_id, option.name, career_id)
         try:
             return conn.execute(
                 insert(options)
                 .values(
                     workspace_id=workspace_id,
-                    kind=kind,
-                    name=name,
-                    name_key=name_key(name),
-                    notes=notes,
+                    kind=option.kind,
+                    name=option.name,
+                    name_key=name_key(option.name),
+                    notes=option.notes,
                     career_id=career_id,
                     leaning=False,
                 )
                 .returning(options.c.id)
             ).scalar_one()
         except IntegrityError as error:  # a concurrent add of the same name
-            raise TenfoldError(f"An option called '{name}' already exists.") from error
+            raise TenfoldError(sentence(option_name_taken(option.name))) from error
 
 
 def update_option(
@@ -323,21 +326,30 @@ def update_option(
     career_id: int | type[...] | None = ...,
 ) -> None:
     """Rename, re-note or re-link an option; arguments left out stay as they are."""
-    values: dict[str, object] = {}
-    if name is not None:
-        values["name"] = _clean_name(name)
-        values["name_key"] = name_key(values["name"])  # type: ignore[arg-type]
-    if notes is not None:
-        values["notes"] = _clean_text(notes, NOTES_MAX, "Notes")
     with _write(engine) as conn:
         _touch(conn, workspace_id)
-        kind = _option_kind(conn, workspace_id, option_id)
+        stored = conn.execute(
+            select(options.c.kind, options.c.name, options.c.notes, options.c.career_id).where(
+                options.c.id == option_id, options.c.workspace_id == workspace_id
+            )
+        ).first()
+        if stored is None:
+            raise TenfoldError("That option does not exist (any more).")
+        option = _option(
+            str(option_id),
+            stored.kind,
+            stored.name if name is None else name,
+            stored.notes if notes is None else notes,
+            stored.career_id if career_id is ... else career_id,  # type: ignore[arg-type]
+        )
+        values: dict[str, object] = {}
         if name is not None:
-            _check_name_free(conn, workspace_id, values["name"], except_id=option_id)  # type: ignore[arg-type]
+            _check_name_free(conn, workspace_id, option.name, except_id=option_id)
+            values |= {"name": option.name, "name_key": name_key(option.name)}
+        if notes is not None:
+            values["notes"] = option.notes
         if career_id is not ...:
-            if kind != "employer" and career_id is not None:
-                raise TenfoldError("Only an employer can belong to a career.")
-            _check_career(conn, workspace_id, career_id)  # type: ignore[arg-type]
+            _check_career(conn, workspace_id, option.name, career_id)  # type: ignore[arg-type]
             values["career_id"] = career_id
         if values:
             conn.execute(update(options).where(options.c.id == option_id).values(**values))
@@ -393,27 +405,37 @@ def _check_option_ids(conn: Connection, workspace_id: int, option_ids: Sequence[
         raise TenfoldError("Some of the chosen options do not exist (any more).")
 
 
+# What each field of an interview is called in a sentence about it, and prompts for empty ones.
+_INTERVIEW_SUBJECTS = {
+    "kind": "The kind of entry",
+    "date": "The date of the conversation",
+    "contact.name": "A name",
+    "contact.role": "A role",
+    "contact.organisation": "An organisation",
+    "notes": "Notes",
+}
+_INTERVIEW_PROMPTS = {
+    "date": "Please give the date of the conversation.",
+    "contact.name": "Please give the name of the person you interviewed.",
+}
+
+
 def _interview_values(
     kind: str, date: dt.date, contact_name: str, contact_role: str, contact_organisation: str, notes: str
 ) -> dict[str, object]:
-    if kind not in ("interview", "self"):
-        raise TenfoldError("An entry is either an interview or a self-assessment.")
-    if not isinstance(date, dt.date):
-        raise TenfoldError("Please give the date of the conversation.")
-    if kind == "self":
-        contact_name = contact_role = contact_organisation = ""
-    contact_name = _clean_text(contact_name, NAME_MAX, "A name", one_line=True)
-    if kind == "interview" and not contact_name:
-        raise TenfoldError("Please give the name of the person you interviewed.")
-    if contact_name:
-        contact_name = cleaned(contact_name, clean_name, "A name")
+    """The interview's row as it will be stored, checked by the model (a self-assessment's
+    contact fields are ignored: it has no contact)."""
+    contact = {"name": contact_name, "role": contact_role or "", "organisation": contact_organisation or ""}
+    fields = {"id": _NEW, "kind": kind, "date": date, "contact": contact if kind == "interview" else None,
+              "notes": notes or ""}
+    interview = validated(Interview.model_validate, fields, subjects=_INTERVIEW_SUBJECTS, missing=_INTERVIEW_PROMPTS)
     return {
-        "kind": kind,
-        "date": date,
-        "contact_name": contact_name,
-        "contact_role": _clean_text(contact_role, NAME_MAX, "A role", one_line=True),
-        "contact_organisation": _clean_text(contact_organisation, NAME_MAX, "An organisation", one_line=True),
-        "notes": _clean_text(notes, NOTES_MAX, "Notes"),
+        "kind": interview.kind,
+        "date": interview.date,
+        "contact_name": interview.contact.name if interview.contact else "",
+        "contact_role": interview.contact.role if interview.contact else "",
+        "contact_organisation": interview.contact.organisation if interview.contact else "",
+        "notes": interview.notes,
     }
 
 
@@ -492,6 +514,11 @@ def delete_interview(engine: Engine, workspace_id: int, interview_id: int) -> No
         conn.execute(delete(interviews).where(interviews.c.id == interview_id))
 
 
+# A rating's dimension and note, checked as the Rating model checks them.
+_DIMENSION = TypeAdapter(DimensionKey)
+_NOTE = TypeAdapter(Note)
+
+
 def set_rating(
     engine: Engine,
     workspace_id: int,
@@ -502,13 +529,13 @@ def set_rating(
     note: str = "",
 ) -> None:
     """Rate an informed option on one dimension; a score of None means 'not discussed'."""
-    if dimension not in DIMENSION_KEYS:
-        raise TenfoldError(f"'{dimension}' is not one of the ten dimensions.")
-    if score is not None and (
-        isinstance(score, bool) or not isinstance(score, int) or not SCORE_MIN <= score <= SCORE_MAX
-    ):
-        raise TenfoldError(f"A rating is a whole number from {SCORE_MIN} to {SCORE_MAX}.")
-    note = _clean_text(note, NOTE_MAX, "A note")
+    if score is None:  # "not discussed": the rating is removed, and what came with it is still checked
+        dimension = validated(_DIMENSION.validate_python, dimension, subjects={"": "The dimension"})
+        validated(_NOTE.validate_python, note or "", subjects={"": "A note"})
+    else:
+        fields = {"option": str(option_id), "dimension": dimension, "score": score, "note": note or ""}
+        rating = validated(Rating.model_validate, fields, subjects={"dimension": "The dimension", "note": "A note"})
+        dimension, score, note = rating.dimension, rating.score, rating.note
     with _write(engine) as conn:
         _touch(conn, workspace_id)
         _check_interview(conn, workspace_id, interview_id)
@@ -540,12 +567,7 @@ def set_rating(
 
 
 def set_weights(engine: Engine, workspace_id: int, values: dict[str, int]) -> None:
-    """Set some or all weights; the ten together must not all be 0."""
-    for key, value in values.items():
-        if key not in DIMENSION_KEYS:
-            raise TenfoldError(f"'{key}' is not one of the ten dimensions.")
-        if isinstance(value, bool) or not isinstance(value, int) or not WEIGHT_MIN <= value <= WEIGHT_MAX:
-            raise TenfoldError(f"A weight is a whole number from {WEIGHT_MIN} to {WEIGHT_MAX}.")
+    """Set some or all weights; the ten together must not all be 0 (checked by the model)."""
     with _write(engine) as conn:
         _touch(conn, workspace_id)
         current = dict(
@@ -553,9 +575,7 @@ def set_weights(engine: Engine, workspace_id: int, values: dict[str, int]) -> No
                 select(weights.c.dimension, weights.c.weight).where(weights.c.workspace_id == workspace_id)
             ).all()
         )
-        merged = current | values
-        if not any(merged.values()):
-            raise TenfoldError("At least one dimension must matter (a weight above 0).")
+        validated(Workspace.model_validate, {"weights": current | values})
         for key, value in values.items():
             conn.execute(
                 update(weights)
