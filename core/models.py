@@ -3,16 +3,20 @@
 `Workspace` is also the `tenfold.workspace/1` file format (see docs/workspace-format.md):
 unknown fields are refused, and every cross-record rule (unique ids and names, links
 that point somewhere, at most one leaning) is checked here, once.
+
+Every input rule lives here, once: storage checks what a participant writes by building these
+models (`validated`), and says what is wrong in the sentence a workspace file gets.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import re
 import unicodedata
-from collections.abc import Callable
-from typing import Annotated, Any, Literal
+from collections.abc import Callable, Mapping
+from typing import Annotated, Any, Literal, TypeVar
 
 from pydantic import (
     AfterValidator,
@@ -20,6 +24,7 @@ from pydantic import (
     ConfigDict,
     Field,
     StringConstraints,
+    TypeAdapter,
     ValidationError,
     field_validator,
     model_validator,
@@ -91,35 +96,18 @@ def clean_line(text: str) -> str:
     return clean_notes(" ".join(text.split()))
 
 
+EMPTY = "must not be empty"  # the refusal of an empty name, which a form words as a prompt
+
+
 def clean_name(text: str) -> str:
     """A name as it will be stored: one clean line with at least one visible character, so that
     no option or person is listed as a blank."""
     text = clean_line(text)
     if not text:
-        raise ValueError("must not be empty")
+        raise ValueError(EMPTY)
     if not has_visible_character(text):
         raise ValueError("must have at least one visible character")
     return text
-
-
-def cleaned(text: str | None, clean: Callable[[str], str], what: str) -> str:
-    """`clean(text)` for text a participant typed: a refusal becomes a TenfoldError naming `what`
-    ("The name contains an invisible control character ...")."""
-    try:
-        return clean(text or "")
-    except ValueError as error:
-        raise TenfoldError(f"{what} {error}.") from None
-
-
-def typed_name(text: str | None, *, what: str, missing: str, limit: int) -> str:
-    """A name a person typed, as it will be stored, or a TenfoldError: `missing` when it is empty,
-    else one naming `what` (its length is counted as stored: composing can lengthen it)."""
-    if not (text or "").split():
-        raise TenfoldError(missing)
-    name = cleaned(text, clean_name, what)
-    if len(name) > limit:
-        raise TenfoldError(f"{what} can be at most {limit} characters.")
-    return name
 
 
 def name_key(name: str) -> str:
@@ -139,7 +127,7 @@ def fits(limit: int) -> Callable[[str], str]:
 
     def check(text: str) -> str:
         if len(text) > limit:
-            raise ValueError(f"is too long (at most {limit} characters)")
+            raise ValueError(f"can be at most {limit} characters")
         return text
 
     return check
@@ -158,6 +146,17 @@ Notes = _stored_text(clean_notes, NOTES_MAX)
 RecordId = Annotated[str, StringConstraints(min_length=1, max_length=ID_MAX)]
 Score = Annotated[int, Field(strict=True, ge=SCORE_MIN, le=SCORE_MAX)]
 Weight = Annotated[int, Field(strict=True, ge=WEIGHT_MIN, le=WEIGHT_MAX)]
+
+
+def typed_name(text: str | None, *, what: str, missing: str, limit: int) -> str:
+    """A name a person typed, as it will be stored (a `Name` of at most `limit` characters), or a
+    TenfoldError: `missing` when it is empty, else the models' sentence about `what`."""
+    return validated(_names_of_at_most(limit).validate_python, text or "", subjects={"": what}, missing={"": missing})
+
+
+@functools.cache
+def _names_of_at_most(limit: int) -> TypeAdapter[str]:
+    return TypeAdapter(_stored_text(clean_name, limit, required=True))
 
 
 class TenfoldError(ValueError):
@@ -254,7 +253,7 @@ class Workspace(_Record):
         if missing:
             raise ValueError(f"weights are missing for: {', '.join(missing)}")
         if not any(weights.values()):
-            raise ValueError("at least one weight must be above 0")
+            raise ValueError("at least one dimension must matter (a weight above 0)")
         return {key: weights[key] for key in DIMENSION_KEYS}
 
     @model_validator(mode="after")
@@ -286,22 +285,16 @@ def workspace_link_problems(ws: Workspace) -> list[str]:
         ids[option.id] = option
         key = name_key(option.name)
         if key in names:
-            problems.append(f"options[{index}]: an option called '{names[key]}' already exists")
+            problems.append(f"options[{index}]: {option_name_taken(names[key])}")
         names[key] = option.name
     for index, option in enumerate(ws.options):
         if option.career is None:
             continue
         target = ids.get(option.career)
         if target is None:
-            problems.append(
-                f"options[{index}]: '{option.name}' names career '{option.career}', "
-                "which is not an option in this workspace"
-            )
+            problems.append(f"options[{index}]: {career_not_in_workspace(option.name, option.career)}")
         elif target.kind != "career":
-            problems.append(
-                f"options[{index}]: '{option.name}' names '{target.name}' as its career, "
-                "but that option is an employer"
-            )
+            problems.append(f"options[{index}]: {career_is_an_employer(option.name, target.name)}")
     leanings = [o.name for o in ws.options if o.leaning]
     if len(leanings) > 1:
         problems.append(f"only one option can be the current leaning, not {len(leanings)}")
@@ -317,6 +310,64 @@ def workspace_link_problems(ws: Workspace) -> list[str]:
                     "which is not in this workspace"
                 )
     return problems
+
+
+# The rules that storage checks against the database too, in the one wording both use.
+
+
+def option_name_taken(name: str) -> str:
+    return f"an option called '{name}' already exists"
+
+
+def career_not_in_workspace(option_name: str, career: str) -> str:
+    return f"'{option_name}' names career '{career}', which is not an option in this workspace"
+
+
+def career_is_an_employer(option_name: str, career_name: str) -> str:
+    return f"'{option_name}' names '{career_name}' as its career, but that option is an employer"
+
+
+# --- the models' refusals in plain words ------------------------------------------------------
+
+T = TypeVar("T")
+
+
+def validated(
+    validate: Callable[[Any], T],
+    value: Any,
+    *,
+    subjects: Mapping[str, str] | None = None,
+    missing: Mapping[str, str] | None = None,
+) -> T:
+    """`validate(value)` (a model's `model_validate`, or a TypeAdapter's `validate_python`), or a
+    TenfoldError with the models' sentence for its first problem, for the person who typed it.
+
+    `subjects` names what a message about a field is about, by its location ("contact.name": "A
+    name" gives "A name contains an invisible control character ..."; "" is the value itself);
+    `missing` words the refusal of an empty or absent field as a prompt instead ("Please give
+    the option a name.").
+    """
+    try:
+        return validate(value)
+    except ValidationError as error:
+        problem = error.errors(include_url=False)[0]
+        raise TenfoldError(_sentence_for(problem, subjects or {}, missing or {})) from None
+
+
+def _sentence_for(item: dict, subjects: Mapping[str, str], missing: Mapping[str, str]) -> str:  # type: ignore[type-arg]
+    loc = item.get("loc", ())
+    where = _location(loc)
+    message = _plain_message(item).splitlines()[0]
+    if where in missing and (message == EMPTY or item.get("input") is None):
+        return missing[where]
+    # A key that should not be there ('salary' among the weights) is itself what the message is about.
+    subject = repr(item.get("input")) if "[key]" in loc else subjects.get(where, "")
+    return sentence(f"{subject} {message}" if subject else message)
+
+
+def sentence(message: str) -> str:
+    """A model's message as a sentence of its own: "An option called 'Nursing' already exists."."""
+    return message[:1].upper() + message[1:] + "."
 
 
 def describe_validation_error(error: ValidationError) -> list[str]:
@@ -353,9 +404,11 @@ def _plain_message(item: dict) -> str:  # type: ignore[type-arg]
         return f"is not one of the ten dimensions ({ctx.get('expected', '')})"
     if kind == "literal_error":
         return f"must be one of {ctx.get('expected', 'the allowed values')}, not {item.get('input')!r}"
-    if kind in {"greater_than_equal", "less_than_equal"} and "score" in map(str, item.get("loc", ())):
+    # A rating or weight that is out of range or not a whole number: either way, say what it can be.
+    whole_number = kind in {"greater_than_equal", "less_than_equal", "int_type", "int_from_float"}
+    if whole_number and "score" in map(str, item.get("loc", ())):
         return f"a rating must be a whole number from {SCORE_MIN} to {SCORE_MAX}, not {item.get('input')!r}"
-    if kind in {"greater_than_equal", "less_than_equal"} and "weights" in map(str, item.get("loc", ())):
+    if whole_number and "weights" in map(str, item.get("loc", ())):
         return f"a weight must be a whole number from {WEIGHT_MIN} to {WEIGHT_MAX}, not {item.get('input')!r}"
     if kind.startswith("date_"):
         return f"must be a date written as YYYY-MM-DD, not {item.get('input')!r}"
@@ -368,9 +421,9 @@ def _plain_message(item: dict) -> str:  # type: ignore[type-arg]
     if kind == "int_type" or kind == "int_from_float":
         return f"must be a whole number, not {item.get('input')!r}"
     if kind == "string_too_short":
-        return "must not be empty"
+        return EMPTY
     if kind == "string_too_long":
-        return f"is too long (at most {ctx.get('max_length')} characters)"
+        return f"can be at most {ctx.get('max_length')} characters"
     if kind == "value_error":
         return str(ctx.get("error", item.get("msg", "")))
     return str(item.get("msg", "is not valid"))

@@ -132,5 +132,5 @@ def test_refused_writes_under_contention_change_nothing(engine):
 
     errors = _hammer(work)
     messages = {str(error) for error in errors}
-    assert len(errors) == THREADS // 2 and messages == {"A rating is a whole number from 1 to 5."}
+    assert len(errors) == THREADS // 2 and messages == {"A rating must be a whole number from 1 to 5, not 9."}
     assert storage.find_workspace(engine, token).revision - start == THREADS // 2

@@ -84,14 +84,14 @@ def test_a_failure_part_way_leaves_every_table_as_it_was(engine, replace, table)
 @pytest.mark.parametrize("replace", [False, True], ids=["as-new", "replacing"])
 def test_a_failure_after_the_last_row_before_the_commit_changes_nothing(engine, monkeypatch, replace):
     _, workspace_id = _populated(engine)
-    written = storage._insert_contents
+    written = storage.workspace._insert_contents
 
     def then_fail(conn, workspace_id, workspace):  # type: ignore[no-untyped-def]
         written(conn, workspace_id, workspace)
         assert conn.in_transaction()
         raise Boom("everything was written; the commit never came")
 
-    monkeypatch.setattr(storage, "_insert_contents", then_fail)
+    monkeypatch.setattr(storage.workspace, "_insert_contents", then_fail)
     before = dump_tables(engine)
     with pytest.raises(Boom):
         storage.import_workspace(engine, demo_workspace(), replace_id=workspace_id if replace else None)

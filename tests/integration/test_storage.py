@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import subprocess
+import sys
 import threading
 
 import pytest
@@ -13,6 +15,7 @@ from core import storage, workshops
 from core.demo import demo_workspace
 from core.models import TenfoldError
 from core.scoring import standing
+from tests.conftest import ROOT
 
 DAY = dt.date(2026, 11, 2)
 
@@ -129,14 +132,18 @@ def test_employer_links(engine):
     ws_id = _new(engine)
     career = storage.add_option(engine, ws_id, kind="career", name="Nursing")
     employer = storage.add_option(engine, ws_id, kind="employer", name="City", career_id=career)
-    with pytest.raises(TenfoldError, match="does not exist"):
+    # The sentences of the workspace file (core.models), with the database's ids.
+    with pytest.raises(TenfoldError) as missing:
         storage.add_option(engine, ws_id, kind="employer", name="Ghost", career_id=99999)
-    with pytest.raises(TenfoldError, match="only belong to a career"):
+    assert str(missing.value) == "'Ghost' names career '99999', which is not an option in this workspace."
+    with pytest.raises(TenfoldError) as not_a_career:
         storage.add_option(engine, ws_id, kind="employer", name="Sub", career_id=employer)
+    assert str(not_a_career.value) == "'Sub' names 'City' as its career, but that option is an employer."
     other = _new(engine)  # a career of another workspace is as good as missing
     foreign = storage.add_option(engine, other, kind="career", name="Law")
-    with pytest.raises(TenfoldError, match="does not exist"):
+    with pytest.raises(TenfoldError) as foreign_career:
         storage.update_option(engine, ws_id, employer, career_id=foreign)
+    assert str(foreign_career.value) == f"'City' names career '{foreign}', which is not an option in this workspace."
     storage.delete_option(engine, ws_id, career)
     (left,) = storage.load_workspace(engine, ws_id).options
     assert left.name == "City" and left.career is None
@@ -181,7 +188,7 @@ def test_bad_interviews_are_refused_and_nothing_changes(engine):
         storage.add_interview(engine, ws_id, date=DAY, contact_name="  ", option_ids=[option])
     with pytest.raises(TenfoldError, match="do not exist"):
         storage.add_interview(engine, ws_id, date=DAY, contact_name="A", option_ids=[option, 424242])
-    with pytest.raises(TenfoldError, match="not one of the ten"):
+    with pytest.raises(TenfoldError, match=r"^The dimension must be one of 'culture', .*, not 'salary'\.$"):
         storage.set_rating(engine, ws_id, 1, option, "salary", 3)
     assert _dump(engine) == before
 
@@ -363,3 +370,11 @@ def test_names_are_measured_as_stored(engine):
     storage.add_option(engine, ws_id, kind="career", name="\ufdfa" * 120)  # a key of 2,160 made to fit
     with pytest.raises(TenfoldError, match="already exists"):
         storage.add_option(engine, ws_id, kind="employer", name="\ufdfa" * 120)
+
+
+@pytest.mark.xfail(strict=True, reason="core.workshops imports the decision engine until it is split into core.access")
+def test_storage_imports_neither_pandas_nor_numpy_nor_the_decision_engine():
+    """`tenfold ready` imports storage for its ping, on every probe: it must stay light."""
+    code = "import sys, core.storage; print(sorted({'pandas', 'numpy', 'core.decision'} & set(sys.modules)))"
+    loaded = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
+    assert loaded.stdout.strip() == "[]"

@@ -5,20 +5,24 @@ import unicodedata
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from pydantic import ValidationError
+from pydantic import TypeAdapter, ValidationError
 
 from core.demo import demo_workspace
 from core.models import (
     NAME_MAX,
     Contact,
     Interview,
+    Note,
     Option,
     Rating,
+    TenfoldError,
     Workspace,
     clean_name,
     clean_notes,
     describe_validation_error,
     name_key,
+    typed_name,
+    validated,
 )
 
 
@@ -61,6 +65,14 @@ def test_a_rating_must_be_a_whole_number_from_1_to_5(score):
         Rating.model_validate({"option": "o1", "dimension": "culture", "score": score})
     (message,) = describe_validation_error(info.value)
     assert message.startswith("score:")
+    assert message == f"score: a rating must be a whole number from 1 to 5, not {score!r}"
+
+
+@pytest.mark.parametrize("weight", [-1, 6, 2.5, "4", True])
+def test_a_weight_must_be_a_whole_number_from_0_to_5(weight):
+    assert _problems(weights=dict(demo_workspace().weights) | {"culture": weight}) == [
+        f"weights.culture: a weight must be a whole number from 0 to 5, not {weight!r}"
+    ]
 
 
 def test_unknown_dimension_and_unknown_field_are_named():
@@ -105,7 +117,7 @@ def test_weights_need_all_ten_and_not_all_zero():
         "lessons_learned, competitive_edge, confidence, typical_day, network"
     ]
     zero = dict.fromkeys(demo_workspace().weights, 0)
-    assert _problems(weights=zero) == ["weights: at least one weight must be above 0"]
+    assert _problems(weights=zero) == ["weights: at least one dimension must matter (a weight above 0)"]
 
 
 def test_interview_rules():
@@ -196,7 +208,7 @@ def test_length_is_counted_as_stored_since_composing_can_lengthen_text():
     nukta = "\u0958"  # Devanagari qa: Unicode composes it as two characters
     assert len(clean_name(nukta * 70)) == 140
     problems = _problems(options=[{"id": "a", "kind": "career", "name": nukta * 70}])
-    assert problems == ["options[0].name: is too long (at most 120 characters)"]
+    assert problems == ["options[0].name: can be at most 120 characters"]
 
 
 @given(st.text(max_size=NAME_MAX))
@@ -209,3 +221,58 @@ def test_long_keys_stay_apart_and_stable():
     a, b = name_key(ligature * 100 + "a"), name_key(ligature * 100 + "b")
     assert a != b and len(a) == len(b) == NAME_MAX
     assert name_key(ligature * 100 + "A") == a
+
+
+# --- the same refusals as a participant reads them (core.storage) ----------------------------------
+
+
+def _refusal(validate, value, **wording) -> str:  # type: ignore[no-untyped-def]
+    with pytest.raises(TenfoldError) as info:
+        validated(validate, value, **wording)
+    return str(info.value)
+
+
+def test_a_refusal_is_the_models_message_as_a_sentence_about_what_was_typed():
+    rating = {"option": "o1", "dimension": "culture", "score": 6, "note": "ok\x00"}
+    assert _refusal(Rating.model_validate, rating) == "A rating must be a whole number from 1 to 5, not 6."
+    assert _refusal(Rating.model_validate, rating | {"score": 3}, subjects={"note": "A note"}) == (
+        "A note contains an invisible control character (U+0000); please remove it."
+    )
+    assert _refusal(Option.model_validate, {"id": "c", "kind": "career", "name": "X", "career": "y"}) == (
+        "Only an employer can belong to a career."
+    )
+    assert _refusal(Workspace.model_validate, {"weights": dict.fromkeys(demo_workspace().weights, 0)}) == (
+        "At least one dimension must matter (a weight above 0)."
+    )
+    note = TypeAdapter(Note).validate_python
+    assert _refusal(note, "x" * 2001, subjects={"": "A note"}) == "A note can be at most 2000 characters."
+    assert validated(note, "Cafe\u0301") == "Caf\u00e9"
+
+
+def test_a_key_that_is_not_a_dimension_is_named_in_the_refusal():
+    weights = dict(demo_workspace().weights) | {"salary": 3}
+    said = _refusal(Workspace.model_validate, {"weights": weights})
+    assert said.startswith("'salary' is not one of the ten dimensions ('culture', ")
+
+
+def test_an_empty_field_gets_its_prompt_and_other_refusals_their_subject():
+    contact = {"name": "  ", "role": "x" * 121}
+    wording = {"subjects": {"name": "A name", "role": "A role"}, "missing": {"name": "Who was it?"}}
+    assert _refusal(Contact.model_validate, contact, **wording) == "Who was it?"
+    assert _refusal(Contact.model_validate, contact | {"name": None}, **wording) == "Who was it?"
+    assert _refusal(Contact.model_validate, contact | {"name": "Jo"}, **wording) == (
+        "A role can be at most 120 characters."
+    )
+
+
+def test_typed_names_follow_the_name_rules_with_their_own_limit():
+    name = {"what": "The name you go by", "missing": "Please give a name.", "limit": 5}
+    assert typed_name("Ana\tB", **name) == "Ana B"
+    for empty in (None, "", " \n "):
+        with pytest.raises(TenfoldError, match=r"^Please give a name\.$"):
+            typed_name(empty, **name)
+    for bad, message in (("Anabel", "can be at most 5 characters"), ("\u200b", "must have at least one visible "
+                         "character"), ("A\x1b", "contains an invisible control character (U+001B); please remove it")):
+        with pytest.raises(TenfoldError) as info:
+            typed_name(bad, **name)
+        assert str(info.value) == f"The name you go by {message}."

@@ -133,7 +133,7 @@ def test_a_huge_value_is_not_echoed_in_full():
     ws = json.loads(dump_workspace(demo_workspace()))
     ws["interviews"][0]["ratings"][0]["score"] = "9" * 100_000
     (problem,) = _problems(json.dumps(ws).encode())
-    assert problem.startswith("interviews[0].ratings[0].score: must be a whole number, not '999")
+    assert problem.startswith("interviews[0].ratings[0].score: a rating must be a whole number from 1 to 5, not '999")
     assert len(problem) <= 300
 
 

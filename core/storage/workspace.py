@@ -1,0 +1,665 @@
+"""One participant's workspace: creating and finding it by its private token, its options,
+interviews, ratings and weights, and importing a whole workspace.
+
+Every public function takes the engine explicitly and is one transaction: all of a user action
+lands or none of it does. Writes also bump the workspace's `revision`, which (a) lets pages cache
+derived results per workspace state and (b) takes the workspace's row lock first, so concurrent
+writes to one workspace are serialised.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+import secrets
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from pydantic import TypeAdapter
+from sqlalchemy import Connection, Engine, Row, Select, Table, bindparam, delete, func, insert, select, update
+from sqlalchemy.exc import IntegrityError
+
+from core.dimensions import DIMENSION_KEYS
+from core.models import (
+    Contact,
+    DimensionKey,
+    Interview,
+    Note,
+    Option,
+    Rating,
+    TenfoldError,
+    Workspace,
+    career_is_an_employer,
+    career_not_in_workspace,
+    default_weights,
+    name_key,
+    option_name_taken,
+    sentence,
+    validated,
+)
+from core.storage.schema import (
+    _now,
+    _read,
+    _write,
+    interview_options,
+    interviews,
+    options,
+    ratings,
+    weights,
+    workspaces,
+)
+
+TOKEN_BYTES = 24  # 192 bits from `secrets`, URL-safe base64: 32 characters
+TOKEN_PATTERN = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
+
+
+class NoSuchWorkspace(TenfoldError):
+    pass
+
+
+@dataclass(frozen=True)
+class WorkspaceRef:
+    id: int
+    name: str
+    revision: int
+    options: int
+    interviews: int
+
+
+# --- tokens and workspaces ---------------------------------------------------------------
+
+
+def new_token() -> str:
+    return secrets.token_urlsafe(TOKEN_BYTES)
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def is_well_formed_token(token: str) -> bool:
+    return bool(TOKEN_PATTERN.match(token or ""))
+
+
+def create_workspace(engine: Engine, *, name: str = "") -> str:
+    """A new empty workspace with default weights; returns its private token."""
+    name, token = _workspace_name(name), new_token()
+    with _write(engine) as conn:
+        _insert_workspace(conn, token, name, default_weights())
+    return token
+
+
+def _workspace_name(name: str) -> str:
+    checked = validated(Workspace.model_validate, {"name": name or ""}, subjects={"name": "The workspace name"})
+    return checked.name
+
+
+def _insert_workspace(conn: Connection, token: str, name: str, weight_values: dict[str, int]) -> int:
+    now = _now()
+    workspace_id = conn.execute(
+        insert(workspaces)
+        .values(token_hash=token_hash(token), name=name, revision=0, created_at=now, updated_at=now)
+        .returning(workspaces.c.id)
+    ).scalar_one()
+    conn.execute(
+        insert(weights),
+        [{"workspace_id": workspace_id, "dimension": k, "weight": weight_values[k]} for k in DIMENSION_KEYS],
+    )
+    return workspace_id
+
+
+def find_workspace(engine: Engine, token: str) -> WorkspaceRef | None:
+    """The workspace a private token opens, or None (for a malformed or unknown token alike)."""
+    if not is_well_formed_token(token):
+        return None
+    with _read(engine) as conn:
+        row = conn.execute(_ref_query().where(workspaces.c.token_hash == token_hash(token))).first()
+    return None if row is None else _ref(row)
+
+
+def _ref_query() -> Select:  # type: ignore[type-arg]
+    """A workspace with its option and interview counts, in one round trip."""
+    n_options = (
+        select(func.count()).select_from(options).where(options.c.workspace_id == workspaces.c.id).scalar_subquery()
+    )
+    n_interviews = (
+        select(func.count())
+        .select_from(interviews)
+        .where(interviews.c.workspace_id == workspaces.c.id)
+        .scalar_subquery()
+    )
+    return select(
+        workspaces.c.id,
+        workspaces.c.name,
+        workspaces.c.revision,
+        workspaces.c.display_name,
+        n_options.label("n_options"),
+        n_interviews.label("n_interviews"),
+    )
+
+
+def _ref(row: Row) -> WorkspaceRef:  # type: ignore[type-arg]
+    return WorkspaceRef(row.id, row.name, row.revision, row.n_options, row.n_interviews)
+
+
+def _touch(conn: Connection, workspace_id: int) -> None:
+    """Bump the revision (and take the workspace row lock before any other write)."""
+    result = conn.execute(
+        update(workspaces)
+        .where(workspaces.c.id == workspace_id)
+        .values(revision=workspaces.c.revision + 1, updated_at=_now())
+    )
+    if result.rowcount != 1:
+        raise NoSuchWorkspace("This workspace no longer exists.")
+
+
+def rename_workspace(engine: Engine, workspace_id: int, name: str) -> None:
+    name = _workspace_name(name)
+    with _write(engine) as conn:
+        _touch(conn, workspace_id)
+        conn.execute(update(workspaces).where(workspaces.c.id == workspace_id).values(name=name))
+
+
+def load_workspace(engine: Engine, workspace_id: int) -> Workspace:
+    """The whole workspace as the domain model (ids are the database ids, as strings)."""
+    with _read(engine) as conn:
+        ws_row = conn.execute(select(workspaces.c.name).where(workspaces.c.id == workspace_id)).first()
+        if ws_row is None:
+            raise NoSuchWorkspace("This workspace no longer exists.")
+        weight_rows = conn.execute(
+            select(weights.c.dimension, weights.c.weight).where(weights.c.workspace_id == workspace_id)
+        ).all()
+        option_rows = conn.execute(
+            select(options).where(options.c.workspace_id == workspace_id).order_by(options.c.id)
+        ).all()
+        interview_rows = conn.execute(
+            select(interviews)
+            .where(interviews.c.workspace_id == workspace_id)
+            .order_by(interviews.c.date, interviews.c.id)
+        ).all()
+        informed_rows = conn.execute(
+            select(interview_options.c.interview_id, interview_options.c.option_id)
+            .join(interviews, interviews.c.id == interview_options.c.interview_id)
+            .where(interviews.c.workspace_id == workspace_id)
+            .order_by(interview_options.c.option_id)
+        ).all()
+        rating_rows = conn.execute(
+            select(ratings)
+            .join(interviews, interviews.c.id == ratings.c.interview_id)
+            .where(interviews.c.workspace_id == workspace_id)
+            .order_by(ratings.c.id)
+        ).all()
+
+    informed: dict[int, list[str]] = {}
+    for row in informed_rows:
+        informed.setdefault(row.interview_id, []).append(str(row.option_id))
+    by_interview: dict[int, list[Rating]] = {}
+    for row in rating_rows:
+        by_interview.setdefault(row.interview_id, []).append(
+            Rating(option=str(row.option_id), dimension=row.dimension, score=row.score, note=row.note)
+        )
+    weight_values = default_weights() | {row.dimension: row.weight for row in weight_rows}
+    return Workspace(
+        name=ws_row.name,
+        weights=weight_values,
+        options=[
+            Option(
+                id=str(row.id),
+                kind=row.kind,
+                name=row.name,
+                notes=row.notes,
+                career=str(row.career_id) if row.career_id is not None else None,
+                leaning=row.leaning,
+            )
+            for row in option_rows
+        ],
+        interviews=[
+            Interview(
+                id=str(row.id),
+                kind=row.kind,
+                date=row.date,
+                contact=Contact(
+                    name=row.contact_name, role=row.contact_role, organisation=row.contact_organisation
+                )
+                if row.kind == "interview"
+                else None,
+                notes=row.notes,
+                options=informed.get(row.id, []),
+                ratings=by_interview.get(row.id, []),
+            )
+            for row in interview_rows
+        ],
+    )
+
+
+# --- options ------------------------------------------------------------------------------
+
+
+# Placeholder id for a record checked against its model before the database gives it an id.
+_NEW = "new"
+# What each field of an option is called in a sentence about it, and the prompt for an empty name.
+_OPTION_SUBJECTS = {"kind": "The kind of option", "name": "The name", "notes": "Notes"}
+_OPTION_PROMPTS = {"name": "Please give the option a name."}
+
+
+def _option(option_id: str, kind: str, name: str, notes: str, career_id: int | None) -> Option:
+    """The option as it will be stored, checked by the model: its kind, name and notes, and that
+    only an employer belongs to a career."""
+    fields = {"id": option_id, "kind": kind, "name": name, "notes": notes or "",
+              "career": None if career_id is None else str(career_id)}
+    return validated(Option.model_validate, fields, subjects=_OPTION_SUBJECTS, missing=_OPTION_PROMPTS)
+
+
+def _check_name_free(conn: Connection, workspace_id: int, name: str, except_id: int | None = None) -> None:
+    query = select(options.c.name).where(
+        options.c.workspace_id == workspace_id, options.c.name_key == name_key(name)
+    )
+    if except_id is not None:
+        query = query.where(options.c.id != except_id)
+    existing = conn.execute(query).scalar()
+    if existing is not None:
+        raise TenfoldError(sentence(option_name_taken(existing)))
+
+
+def _check_career(conn: Connection, workspace_id: int, option_name: str, career_id: int | None) -> None:
+    """The career an employer belongs to is a career of this workspace (as in the workspace file)."""
+    if career_id is None:
+        return
+    career = conn.execute(
+        select(options.c.kind, options.c.name).where(options.c.id == career_id, options.c.workspace_id == workspace_id)
+    ).first()
+    if career is None:
+        raise TenfoldError(sentence(career_not_in_workspace(option_name, str(career_id))))
+    if career.kind != "career":
+        raise TenfoldError(sentence(career_is_an_employer(option_name, career.name)))
+
+
+def _option_kind(conn: Connection, workspace_id: int, option_id: int) -> str:
+    kind = conn.execute(
+        select(options.c.kind).where(options.c.id == option_id, options.c.workspace_id == workspace_id)
+    ).scalar()
+    if kind is None:
+        raise TenfoldError("That option does not exist (any more).")
+    return kind
+
+
+def add_option(
+    engine: Engine,
+    workspace_id: int,
+    *,
+    kind: str,
+    name: str,
+    career_id: int | None = None,
+    notes: str = "",
+) -> int:
+    option = _option(_NEW, kind, name, notes, career_id)
+    with _write(engine) as conn:
+        _touch(conn, workspace_id)
+        _check_name_free(conn, workspace_id, option.name)
+        _check_career(conn, workspace_id, option.name, career_id)
+        try:
+            return conn.execute(
+                insert(options)
+                .values(
+                    workspace_id=workspace_id,
+                    kind=option.kind,
+                    name=option.name,
+                    name_key=name_key(option.name),
+                    notes=option.notes,
+                    career_id=career_id,
+                    leaning=False,
+                )
+                .returning(options.c.id)
+            ).scalar_one()
+        except IntegrityError as error:  # a concurrent add of the same name
+            raise TenfoldError(sentence(option_name_taken(option.name))) from error
+
+
+def update_option(
+    engine: Engine,
+    workspace_id: int,
+    option_id: int,
+    *,
+    name: str | None = None,
+    notes: str | None = None,
+    career_id: int | type[...] | None = ...,
+) -> None:
+    """Rename, re-note or re-link an option; arguments left out stay as they are."""
+    with _write(engine) as conn:
+        _touch(conn, workspace_id)
+        stored = conn.execute(
+            select(options.c.kind, options.c.name, options.c.notes, options.c.career_id).where(
+                options.c.id == option_id, options.c.workspace_id == workspace_id
+            )
+        ).first()
+        if stored is None:
+            raise TenfoldError("That option does not exist (any more).")
+        option = _option(
+            str(option_id),
+            stored.kind,
+            stored.name if name is None else name,
+            stored.notes if notes is None else notes,
+            stored.career_id if career_id is ... else career_id,  # type: ignore[arg-type]
+        )
+        values: dict[str, object] = {}
+        if name is not None:
+            _check_name_free(conn, workspace_id, option.name, except_id=option_id)
+            values |= {"name": option.name, "name_key": name_key(option.name)}
+        if notes is not None:
+            values["notes"] = option.notes
+        if career_id is not ...:
+            _check_career(conn, workspace_id, option.name, career_id)  # type: ignore[arg-type]
+            values["career_id"] = career_id
+        if values:
+            conn.execute(update(options).where(options.c.id == option_id).values(**values))
+
+
+def option_rating_count(engine: Engine, workspace_id: int, option_id: int) -> int:
+    with _read(engine) as conn:
+        return conn.execute(
+            select(func.count())
+            .select_from(ratings)
+            .join(options, options.c.id == ratings.c.option_id)
+            .where(ratings.c.option_id == option_id, options.c.workspace_id == workspace_id)
+        ).scalar_one()
+
+
+def delete_option(engine: Engine, workspace_id: int, option_id: int) -> None:
+    """Delete an option with its ratings; its employers stay, no longer linked to it."""
+    with _write(engine) as conn:
+        _touch(conn, workspace_id)
+        _option_kind(conn, workspace_id, option_id)
+        # Explicit deletes (not only ON DELETE rules) so SQLite and PostgreSQL behave alike.
+        conn.execute(update(options).where(options.c.career_id == option_id).values(career_id=None))
+        conn.execute(delete(ratings).where(ratings.c.option_id == option_id))
+        conn.execute(delete(interview_options).where(interview_options.c.option_id == option_id))
+        conn.execute(delete(options).where(options.c.id == option_id))
+
+
+def set_leaning(engine: Engine, workspace_id: int, option_id: int | None) -> None:
+    """Make one option the current leaning (or clear it): at most one per workspace."""
+    with _write(engine) as conn:
+        _touch(conn, workspace_id)
+        if option_id is not None:
+            _option_kind(conn, workspace_id, option_id)
+        conn.execute(
+            update(options).where(options.c.workspace_id == workspace_id, options.c.leaning).values(leaning=False)
+        )
+        if option_id is not None:
+            conn.execute(update(options).where(options.c.id == option_id).values(leaning=True))
+
+
+# --- interviews and ratings ---------------------------------------------------------------
+
+
+def _check_option_ids(conn: Connection, workspace_id: int, option_ids: Sequence[int]) -> None:
+    if not option_ids:
+        raise TenfoldError("Choose at least one career or employer this conversation informed.")
+    found = set(
+        conn.execute(
+            select(options.c.id).where(options.c.workspace_id == workspace_id, options.c.id.in_(option_ids))
+        ).scalars()
+    )
+    if found != set(option_ids):
+        raise TenfoldError("Some of the chosen options do not exist (any more).")
+
+
+# What each field of an interview is called in a sentence about it, and prompts for empty ones.
+_INTERVIEW_SUBJECTS = {
+    "kind": "The kind of entry",
+    "date": "The date of the conversation",
+    "contact.name": "A name",
+    "contact.role": "A role",
+    "contact.organisation": "An organisation",
+    "notes": "Notes",
+}
+_INTERVIEW_PROMPTS = {
+    "date": "Please give the date of the conversation.",
+    "contact.name": "Please give the name of the person you interviewed.",
+}
+
+
+def _interview_values(
+    kind: str, date: dt.date, contact_name: str, contact_role: str, contact_organisation: str, notes: str
+) -> dict[str, object]:
+    """The interview's row as it will be stored, checked by the model (a self-assessment's
+    contact fields are ignored: it has no contact)."""
+    contact = {"name": contact_name, "role": contact_role or "", "organisation": contact_organisation or ""}
+    fields = {"id": _NEW, "kind": kind, "date": date, "contact": contact if kind == "interview" else None,
+              "notes": notes or ""}
+    interview = validated(Interview.model_validate, fields, subjects=_INTERVIEW_SUBJECTS, missing=_INTERVIEW_PROMPTS)
+    return {
+        "kind": interview.kind,
+        "date": interview.date,
+        "contact_name": interview.contact.name if interview.contact else "",
+        "contact_role": interview.contact.role if interview.contact else "",
+        "contact_organisation": interview.contact.organisation if interview.contact else "",
+        "notes": interview.notes,
+    }
+
+
+def add_interview(
+    engine: Engine,
+    workspace_id: int,
+    *,
+    kind: str = "interview",
+    date: dt.date,
+    contact_name: str = "",
+    contact_role: str = "",
+    contact_organisation: str = "",
+    notes: str = "",
+    option_ids: Sequence[int],
+) -> int:
+    values = _interview_values(kind, date, contact_name, contact_role, contact_organisation, notes)
+    with _write(engine) as conn:
+        _touch(conn, workspace_id)
+        _check_option_ids(conn, workspace_id, option_ids)
+        interview_id = conn.execute(
+            insert(interviews).values(workspace_id=workspace_id, **values).returning(interviews.c.id)
+        ).scalar_one()
+        _link_options(conn, interview_id, option_ids)
+    return interview_id
+
+
+def _link_options(conn: Connection, interview_id: int, option_ids: Sequence[int]) -> None:
+    """Record which options an interview informed (each once)."""
+    conn.execute(
+        insert(interview_options),
+        [{"interview_id": interview_id, "option_id": option_id} for option_id in dict.fromkeys(option_ids)],
+    )
+
+
+def _check_interview(conn: Connection, workspace_id: int, interview_id: int) -> None:
+    found = conn.execute(
+        select(interviews.c.id).where(interviews.c.id == interview_id, interviews.c.workspace_id == workspace_id)
+    ).scalar()
+    if found is None:
+        raise TenfoldError("That interview does not exist (any more).")
+
+
+def update_interview(
+    engine: Engine,
+    workspace_id: int,
+    interview_id: int,
+    *,
+    kind: str,
+    date: dt.date,
+    contact_name: str = "",
+    contact_role: str = "",
+    contact_organisation: str = "",
+    notes: str = "",
+    option_ids: Sequence[int],
+) -> None:
+    """Change an interview's details; ratings of options no longer informed are removed."""
+    values = _interview_values(kind, date, contact_name, contact_role, contact_organisation, notes)
+    with _write(engine) as conn:
+        _touch(conn, workspace_id)
+        _check_interview(conn, workspace_id, interview_id)
+        _check_option_ids(conn, workspace_id, option_ids)
+        conn.execute(update(interviews).where(interviews.c.id == interview_id).values(**values))
+        conn.execute(
+            delete(ratings).where(ratings.c.interview_id == interview_id, ratings.c.option_id.not_in(option_ids))
+        )
+        conn.execute(delete(interview_options).where(interview_options.c.interview_id == interview_id))
+        _link_options(conn, interview_id, option_ids)
+
+
+def delete_interview(engine: Engine, workspace_id: int, interview_id: int) -> None:
+    with _write(engine) as conn:
+        _touch(conn, workspace_id)
+        _check_interview(conn, workspace_id, interview_id)
+        conn.execute(delete(ratings).where(ratings.c.interview_id == interview_id))
+        conn.execute(delete(interview_options).where(interview_options.c.interview_id == interview_id))
+        conn.execute(delete(interviews).where(interviews.c.id == interview_id))
+
+
+# A rating's dimension and note, checked as the Rating model checks them.
+_DIMENSION = TypeAdapter(DimensionKey)
+_NOTE = TypeAdapter(Note)
+
+
+def set_rating(
+    engine: Engine,
+    workspace_id: int,
+    interview_id: int,
+    option_id: int,
+    dimension: str,
+    score: int | None,
+    note: str = "",
+) -> None:
+    """Rate an informed option on one dimension; a score of None means 'not discussed'."""
+    if score is None:  # "not discussed": the rating is removed, and what came with it is still checked
+        dimension = validated(_DIMENSION.validate_python, dimension, subjects={"": "The dimension"})
+        validated(_NOTE.validate_python, note or "", subjects={"": "A note"})
+    else:
+        fields = {"option": str(option_id), "dimension": dimension, "score": score, "note": note or ""}
+        rating = validated(Rating.model_validate, fields, subjects={"dimension": "The dimension", "note": "A note"})
+        dimension, score, note = rating.dimension, rating.score, rating.note
+    with _write(engine) as conn:
+        _touch(conn, workspace_id)
+        _check_interview(conn, workspace_id, interview_id)
+        informed = conn.execute(
+            select(interview_options.c.option_id).where(
+                interview_options.c.interview_id == interview_id, interview_options.c.option_id == option_id
+            )
+        ).scalar()
+        if informed is None:
+            raise TenfoldError("That option is not among the ones this interview informed.")
+        where = (
+            (ratings.c.interview_id == interview_id)
+            & (ratings.c.option_id == option_id)
+            & (ratings.c.dimension == dimension)
+        )
+        if score is None:
+            conn.execute(delete(ratings).where(where))
+            return
+        changed = conn.execute(update(ratings).where(where).values(score=score, note=note)).rowcount
+        if not changed:
+            conn.execute(
+                insert(ratings).values(
+                    interview_id=interview_id, option_id=option_id, dimension=dimension, score=score, note=note
+                )
+            )
+
+
+# --- weights ------------------------------------------------------------------------------
+
+
+def set_weights(engine: Engine, workspace_id: int, values: dict[str, int]) -> None:
+    """Set some or all weights; the ten together must not all be 0 (checked by the model)."""
+    with _write(engine) as conn:
+        _touch(conn, workspace_id)
+        current = dict(
+            conn.execute(
+                select(weights.c.dimension, weights.c.weight).where(weights.c.workspace_id == workspace_id)
+            ).all()
+        )
+        validated(Workspace.model_validate, {"weights": current | values})
+        for key, value in values.items():
+            conn.execute(
+                update(weights)
+                .where(weights.c.workspace_id == workspace_id, weights.c.dimension == key)
+                .values(weight=value)
+            )
+
+
+# --- whole workspaces ---------------------------------------------------------------------
+
+
+def import_workspace(engine: Engine, workspace: Workspace, *, replace_id: int | None = None) -> str | None:
+    """Write a validated workspace as a new one (returns its token) or over an existing one.
+
+    One transaction: if anything fails, the database is exactly as it was.
+    """
+    with _write(engine) as conn:
+        if replace_id is None:
+            token: str | None = new_token()
+            workspace_id = _insert_workspace(conn, token, workspace.name, dict(workspace.weights))
+        else:
+            token = None
+            workspace_id = replace_id
+            _touch(conn, workspace_id)
+            _clear_workspace(conn, workspace_id)
+            conn.execute(update(workspaces).where(workspaces.c.id == workspace_id).values(name=workspace.name))
+            for key, value in workspace.weights.items():
+                conn.execute(
+                    update(weights)
+                    .where(weights.c.workspace_id == workspace_id, weights.c.dimension == key)
+                    .values(weight=value)
+                )
+        _insert_contents(conn, workspace_id, workspace)
+    return token
+
+
+def _clear_workspace(conn: Connection, workspace_id: int) -> None:
+    interview_ids = select(interviews.c.id).where(interviews.c.workspace_id == workspace_id)
+    conn.execute(delete(ratings).where(ratings.c.interview_id.in_(interview_ids)))
+    conn.execute(delete(interview_options).where(interview_options.c.interview_id.in_(interview_ids)))
+    conn.execute(delete(interviews).where(interviews.c.workspace_id == workspace_id))
+    conn.execute(update(options).where(options.c.workspace_id == workspace_id).values(career_id=None))
+    conn.execute(delete(options).where(options.c.workspace_id == workspace_id))
+
+
+def _insert_contents(conn: Connection, workspace_id: int, workspace: Workspace) -> None:
+    # A few statements for the whole workspace (each given all its rows), not a few per record:
+    # a large import is one round trip per table, not thousands.
+    option_ids = _insert_many(conn, options, [
+        {"workspace_id": workspace_id, "kind": o.kind, "name": o.name, "name_key": name_key(o.name),
+         "notes": o.notes, "leaning": o.leaning}
+        for o in workspace.options
+    ])
+    new_option_ids = dict(zip([o.id for o in workspace.options], option_ids, strict=True))
+    links = [{"row": new_option_ids[o.id], "career": new_option_ids[o.career]}
+             for o in workspace.options if o.career is not None]
+    if links:
+        conn.execute(
+            update(options).where(options.c.id == bindparam("row")).values(career_id=bindparam("career")), links
+        )
+    interview_ids = _insert_many(conn, interviews, [
+        {"workspace_id": workspace_id, "kind": i.kind, "date": i.date,
+         "contact_name": i.contact.name if i.contact else "",
+         "contact_role": i.contact.role if i.contact else "",
+         "contact_organisation": i.contact.organisation if i.contact else "",
+         "notes": i.notes}
+        for i in workspace.interviews
+    ])
+    informed_rows, rating_rows = [], []
+    for interview, interview_id in zip(workspace.interviews, interview_ids, strict=True):
+        informed_rows += [{"interview_id": interview_id, "option_id": new_option_ids[o]} for o in interview.informed]
+        rating_rows += [
+            {"interview_id": interview_id, "option_id": new_option_ids[r.option], "dimension": r.dimension,
+             "score": r.score, "note": r.note}
+            for r in interview.ratings
+        ]
+    for table, rows in ((interview_options, informed_rows), (ratings, rating_rows)):
+        if rows:
+            conn.execute(insert(table), rows)
+
+
+def _insert_many(conn: Connection, table: Table, rows: list[dict[str, object]]) -> list[int]:
+    """Insert `rows` in one statement; their new ids, in the order of `rows`."""
+    if not rows:
+        return []
+    result = conn.execute(insert(table).returning(table.c.id, sort_by_parameter_order=True), rows)
+    return list(result.scalars())
