@@ -101,14 +101,14 @@ def _text(value: Any) -> str:
 def outputs(name: str, ws: Workspace, *, full: bool) -> Iterator[tuple[str, Callable[[], Any]]]:
     """(key, thunk) for every output of one workspace. Imports are here so one place names the API."""
     from core import charts, decision_charts, report, summary  # noqa: F401
-    from core.cli import summary_bytes
     from core.decision import ask_next, decide, sensitivity
     from core.questions_sheet import questions_sheet_html
     from core.scoring import standing
+    from core.summary import summary_bytes
 
     now = standing(ws)
     d = decide(ws)
-    yield f"{name}/summary.csv", lambda: summary_bytes(ws)
+    yield f"{name}/summary.csv", lambda: summary_bytes(decide(ws))
     yield f"{name}/verdict", lambda: (d.kind, d.verdict.code, d.verdict.headline, d.verdict.detail,
                                       d.verdict.deciding_labels, d.verdict.rival_name, d.leaning_verdict)
     yield f"{name}/thresholds", lambda: __import__("core.decision", fromlist=["x"]).thresholds_in_words()
@@ -157,10 +157,10 @@ def outputs(name: str, ws: Workspace, *, full: bool) -> Iterator[tuple[str, Call
 
 
 def cohort_outputs(spaces: list[tuple[str, Workspace]]) -> Iterator[tuple[str, Callable[[], Any]]]:
-    from core import cohort_charts, summary, workshops
+    from core import cohort, cohort_charts, summary
 
-    people = [workshops.participant_summary(f"P{i}", ws) for i, (_, ws) in enumerate(spaces)]
-    needs = workshops.cohort_needs(people)
+    people = [cohort.participant_summary(f"P{i}", ws) for i, (_, ws) in enumerate(spaces)]
+    needs = cohort.cohort_needs(people)
     yield "cohort/csv", lambda: summary.cohort_csv([p.row for p in people])
     yield "cohort/needs", lambda: cohort_charts.needs_table(needs).to_csv(index=False)
     yield "cohort/weights_chart", lambda: cohort_charts.weights_chart(needs).to_dict()
