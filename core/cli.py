@@ -10,13 +10,19 @@
 FILE may be "-" for standard input. Exit status: 0 done, 1 the file (or its reading)
 failed, 2 the command line was wrong. Output is UTF-8 whatever the locale; problems go to
 standard error in plain words, never as a traceback.
+
+Thin: argument parsing and I/O only; the work is core's (`core.workspace_file` reads and writes
+files, `core.decision.decide` then `core.summary.summary_bytes` make the summary, `core.storage`
+answers `ready`). Heavy imports (numpy, pandas, the decision engine, SQLAlchemy) happen inside the
+command that needs them: `tenfold ready`, which a load balancer calls often, loads none of numpy,
+pandas or the decision engine.
 """
 
 from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
 
@@ -98,28 +104,6 @@ def _load(name: str) -> Workspace:
         raise _Failure([heading, *(f"  {problem}" for problem in error.problems)]) from None
 
 
-def _decision(workspace: Workspace, seed: int | None) -> tuple[Mapping[str, float] | None, str | None]:
-    """p_first per option and the leaning's verdict, from the decision engine (`core.decision`).
-
-    Without a seed, the engine's default: the same file always gives the same summary.
-    """
-    from core.decision import decide  # numpy: only the summary needs it
-    from core.robustness import DEFAULT_SEED
-
-    decision = decide(workspace, seed=DEFAULT_SEED if seed is None else seed)
-    return decision.robustness.p_first_by_id(), decision.leaning_verdict
-
-
-def summary_bytes(workspace: Workspace, *, seed: int | None = None, bom: bool = True) -> bytes:
-    """The decision summary CSV as a file's bytes: what `tenfold summary` prints and what the
-    app's Export page offers (both call this, so they are the same bytes by construction)."""
-    from core.summary import csv_bytes, summary_csv  # numpy and pandas: only the summary needs them
-
-    p_first, verdict = _decision(workspace, seed)
-    text = summary_csv(workspace, p_first=p_first, verdict=verdict)
-    return csv_bytes(text) if bom else text.encode("utf-8")
-
-
 def _demo(_: argparse.Namespace) -> int:
     _out(dump_workspace(demo_workspace()))
     return 0
@@ -133,7 +117,14 @@ def _validate(args: argparse.Namespace) -> int:
 
 
 def _summary(args: argparse.Namespace) -> int:
-    _out(summary_bytes(_load(args.file), seed=args.seed, bom=not args.no_bom))
+    # numpy, pandas and the decision engine: only this command needs them (`ready` must stay light).
+    from core.decision import decide
+    from core.robustness import DEFAULT_SEED
+    from core.summary import summary_bytes
+
+    workspace = _load(args.file)
+    decision = decide(workspace, seed=DEFAULT_SEED if args.seed is None else args.seed)
+    _out(summary_bytes(decision, bom=not args.no_bom))
     return 0
 
 

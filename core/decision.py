@@ -23,9 +23,9 @@ returns. It bundles, for one workspace (pure: no Streamlit, no database):
 
 `thresholds_in_words()` states every threshold for the page, and `Decision.table()` gives
 one row per option (standing + robustness + verdict on the leaning's row) for exports.
-For `core.summary.summary_csv`: ``p_first=decision.robustness.p_first_by_id()`` and
-``verdict=decision.leaning_verdict``; for the ranking chart's intervals:
-``decision.robustness.intervals()``.
+`core.summary.summary_csv(decision)` turns it into the decision summary CSV; for the ranking
+chart's intervals: ``decision.robustness.intervals()``. `VERDICTS` is the one table of the
+four verdict codes with their plain labels.
 
 How each part is computed is documented where it is defined below.
 """
@@ -80,11 +80,43 @@ SENSITIVITY_MAX_WEIGHT = float(WEIGHT_MAX)
 # One answer "could be enough" to change the top when it crosses the gap this often.
 FLIP_CHANCE_WORTH_SAYING = 0.10
 
+# --- The four verdicts: one table that every page and file reads. ------------------------------
+
 CONFIRMED = "confirmed"
 CLOSE_CALL = "close_call"
 RECONSIDER = "reconsider"
 NOT_ENOUGH_EVIDENCE = "not_enough_evidence"
-VERDICT_CODES = (CONFIRMED, CLOSE_CALL, RECONSIDER, NOT_ENOUGH_EVIDENCE)
+
+
+@dataclass(frozen=True)
+class VerdictOutcome:
+    """One of the four answers a verdict can give.
+
+    ``code`` is what files and programs carry (`Verdict.code`, the CSVs' ``verdict`` column);
+    ``label`` is the answer in plain words, for a table cell or a heading; ``colour`` is its
+    colour where a file colours it (the charts' colour-blind-safe family; the label always
+    says it too). How Streamlit draws each one (box and icon) is up to `ui.decision_panel`.
+    """
+
+    code: str
+    label: str
+    colour: str
+
+
+VERDICTS: tuple[VerdictOutcome, ...] = (
+    VerdictOutcome(CONFIRMED, "Confirmed", "#009E73"),
+    VerdictOutcome(CLOSE_CALL, "Close call", "#E69F00"),
+    VerdictOutcome(RECONSIDER, "Reconsider", "#D55E00"),
+    VerdictOutcome(NOT_ENOUGH_EVIDENCE, "Not enough evidence yet", "#777777"),
+)
+VERDICT_BY_CODE: dict[str, VerdictOutcome] = {v.code: v for v in VERDICTS}
+VERDICT_CODES: tuple[str, ...] = tuple(VERDICT_BY_CODE)
+
+
+def verdict_label(code: str | None) -> str:
+    """A verdict code in plain words; "" for no verdict (no leaning). An unknown code is an error."""
+    return VERDICT_BY_CODE[code].label if code else ""
+
 
 _KIND_PLURAL = {"career": "careers", "employer": "employers"}
 # Scores closer than this (on 0-100) count as equal, as in `core.scoring.ranks_within_kind`.

@@ -13,7 +13,11 @@ Both follow DESIGN.md ("Files people keep") and are safe to open in a spreadshee
   "日本" or "🙂" into mojibake; with it, Excel, LibreOffice, Numbers, Google Sheets and
   pandas all read UTF-8. Programs that do not expect the mark read it with
   encoding "utf-8-sig" (pandas strips it by itself). `tenfold summary` prints the same
-  bytes as the download, so the two files are identical.
+  bytes as the download (both are `summary_bytes(decision)`), so the two files are identical.
+
+The decision summary is built from a `core.decision.Decision`: its standing gives the scores,
+ranks and ratings, its robustness each option's p_first and its verdict the leaning's verdict.
+The cohort's rows are `core.cohort.CohortRow`; this module only writes them.
 """
 
 from __future__ import annotations
@@ -22,11 +26,15 @@ import csv
 import io
 import math
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
+from core.decision import VERDICT_CODES
 from core.dimensions import DIMENSION_KEYS
-from core.models import Workspace
-from core.scoring import standing
+
+if TYPE_CHECKING:
+    from core.cohort import CohortRow
+    from core.decision import Decision
+    from core.scoring import Standing
 
 SUMMARY_HEADER: tuple[str, ...] = (
     "rank",
@@ -53,8 +61,6 @@ COHORT_HEADER: tuple[str, ...] = (
     "leaning",
     "verdict",
 )
-# The verdict codes the CSV may carry (DESIGN.md, decision summary).
-VERDICTS: tuple[str, ...] = ("confirmed", "close_call", "reconsider", "not_enough_evidence")
 # Cells starting with one of these could run as a formula in a spreadsheet (OWASP).
 FORMULA_TRIGGERS: tuple[str, ...] = ("=", "+", "-", "@", "\t", "\r")
 CSV_ENCODING = "utf-8-sig"
@@ -88,43 +94,40 @@ def _percent(fraction: float | None) -> str:
     return f"{100 * fraction:.0f}"
 
 
-def _check_decision(
-    workspace: Workspace, p_first: Mapping[str, float] | None, verdict: str | None
-) -> None:
-    ids = {o.id for o in workspace.options}
+def _check_decision(standing: Standing, p_first: Mapping[str, float] | None, verdict: str | None) -> None:
+    ids = set(standing.evidence.option_ids)
     for option_id, probability in (p_first or {}).items():
         if option_id not in ids:
             raise ValueError(f"p_first names option {option_id!r}, which is not in the workspace")
         if not 0.0 <= probability <= 1.0:
             raise ValueError(f"p_first of {option_id!r} is {probability}; it must be a probability from 0 to 1")
     if verdict is not None:
-        if verdict not in VERDICTS:
-            raise ValueError(f"verdict {verdict!r} is not one of {', '.join(VERDICTS)}")
-        if workspace.leaning is None:
+        if verdict not in VERDICT_CODES:
+            raise ValueError(f"verdict {verdict!r} is not one of {', '.join(VERDICT_CODES)}")
+        if not standing.evidence.leaning.any():
             raise ValueError("a verdict belongs to the current leaning, and this workspace has none")
 
 
 def summary_rows(
-    workspace: Workspace, *, p_first: Mapping[str, float] | None = None, verdict: str | None = None
+    standing: Standing, *, p_first: Mapping[str, float] | None = None, verdict: str | None = None
 ) -> list[list[str]]:
     """The decision summary's rows (without the header), as the CSV will hold them before neutralising."""
-    _check_decision(workspace, p_first, verdict)
-    result = standing(workspace)
-    ev = result.evidence
+    _check_decision(standing, p_first, verdict)
+    ev = standing.evidence
     names = dict(zip(ev.option_ids, ev.names, strict=True))
     rows = []
-    for option_id in result.table()["id"]:  # careers first, then employers; best first within each
+    for option_id in standing.table()["id"]:  # careers first, then employers; best first within each
         i = ev.index(option_id)
         career = ev.career_of[i]
         leaning = bool(ev.leaning[i])
         rows.append(
             [
-                str(result.rank[i]),
+                str(standing.rank[i]),
                 str(ev.kinds[i]),
                 ev.names[i],
                 names[career] if career else "",
-                _decimal(result.score[i], 1),
-                _percent(float(result.coverage[i])),
+                _decimal(standing.score[i], 1),
+                _percent(float(standing.coverage[i])),
                 _percent((p_first or {}).get(option_id)),
                 "yes" if leaning else "",
                 (verdict or "") if leaning else "",
@@ -137,74 +140,44 @@ def summary_rows(
     return rows
 
 
-def summary_csv(
-    workspace: Workspace, *, p_first: Mapping[str, float] | None = None, verdict: str | None = None
+def standing_summary_csv(
+    standing: Standing, *, p_first: Mapping[str, float] | None = None, verdict: str | None = None
 ) -> str:
-    """The decision summary CSV (DESIGN.md): one row per option, header exactly `SUMMARY_HEADER`.
-
-    `p_first` maps option ids to the probability (0–1) that the option ranks first among its
-    kind, and `verdict` is the leaning's verdict code, both from the decision engine; leave
-    them out and those columns stay empty. Use `csv_bytes` for the bytes of a download.
-    """
-    return _write(SUMMARY_HEADER, summary_rows(workspace, p_first=p_first, verdict=verdict))
+    """The decision summary CSV from scores alone: `p_first` (option id -> probability 0–1 of
+    ranking first among its kind) and `verdict` (the leaning's verdict code) are whatever is
+    passed, and their columns stay empty without them. The app and the CLI use `summary_csv`."""
+    return _write(SUMMARY_HEADER, summary_rows(standing, p_first=p_first, verdict=verdict))
 
 
-@dataclass(frozen=True)
-class CohortRow:
-    """One participant in the counsellor's cohort table, as plain values."""
-
-    participant: str
-    options: int
-    interviews: int
-    top_option: str = ""
-    top_score: float | None = None  # 0–100
-    top_coverage: float | None = None  # 0–1
-    leaning: str = ""  # the name of the participant's current leaning
-    verdict: str = ""  # one of VERDICTS, or empty
-
-    def cells(self) -> list[str]:
-        return [
-            self.participant,
-            str(self.options),
-            str(self.interviews),
-            self.top_option,
-            "" if self.top_score is None else _decimal(self.top_score, 1),
-            _percent(self.top_coverage),
-            self.leaning,
-            self.verdict,
-        ]
-
-
-def cohort_row(participant: str, workspace: Workspace, *, verdict: str | None = None) -> CohortRow:
-    """A participant's cohort row from their workspace.
-
-    The top option is the best-ranked option of the leaning's kind (the decision the
-    participant is weighing); without a leaning, the best career, else the best employer.
-    `interviews` counts interviews, not self-assessments.
-    """
-    result = standing(workspace)
-    table = result.table()
-    scored = table[table["score"].notna()]
-    leaning = workspace.leaning
-    kinds = [leaning.kind] if leaning else ["career", "employer"]
-    top = None
-    for kind in kinds:
-        candidates = scored[scored["kind"] == kind]
-        if len(candidates):
-            top = candidates.iloc[0]
-            break
-    return CohortRow(
-        participant=participant,
-        options=len(workspace.options),
-        interviews=sum(i.kind == "interview" for i in workspace.interviews),
-        top_option="" if top is None else str(top["name"]),
-        top_score=None if top is None else float(top["score"]),
-        top_coverage=None if top is None else float(top["coverage"]),
-        leaning=leaning.name if leaning else "",
-        verdict=verdict or "",
+def summary_csv(decision: Decision) -> str:
+    """The decision summary CSV (DESIGN.md): one row per option, header exactly `SUMMARY_HEADER`,
+    with each option's p_first and, on the leaning's row, its verdict, all from `decision`."""
+    return standing_summary_csv(
+        decision.standing, p_first=decision.robustness.p_first_by_id(), verdict=decision.leaning_verdict
     )
+
+
+def summary_bytes(decision: Decision, *, bom: bool = True) -> bytes:
+    """The decision summary CSV as a file's bytes: what `tenfold summary` prints and what the app's
+    Export page offers (both call this, so they are the same bytes by construction). With `bom`
+    (the default) UTF-8 with a byte-order mark, as every download; without it plain UTF-8."""
+    text = summary_csv(decision)
+    return csv_bytes(text) if bom else text.encode("utf-8")
+
+
+def _cohort_cells(row: CohortRow) -> list[str]:
+    return [
+        row.participant,
+        str(row.options),
+        str(row.interviews),
+        row.top_option,
+        "" if row.top_score is None else _decimal(row.top_score, 1),
+        _percent(row.top_coverage),
+        row.leaning,
+        row.verdict,
+    ]
 
 
 def cohort_csv(rows: Iterable[CohortRow]) -> str:
     """The counsellor's cohort CSV, one row per sharing participant, neutralised like the summary."""
-    return _write(COHORT_HEADER, (row.cells() for row in rows))
+    return _write(COHORT_HEADER, (_cohort_cells(row) for row in rows))

@@ -13,7 +13,10 @@ import math
 
 import streamlit as st
 
-from core import storage, workshops
+from core import storage
+from core.access import spoken_join_code
+from core.cohort import ParticipantSummary, cohort_needs, participant_summary
+from core.decision import verdict_label
 from core.scoring import THIN_COVERAGE
 from core.summary import cohort_csv, csv_bytes
 from ui import counsellor, database, escape_md, messages
@@ -22,12 +25,6 @@ from views import cohort
 
 REFRESH_SECONDS = 3
 PRESENT_KEY = "cohort_present"  # plain key: the workspace whose Present button was clicked
-VERDICT_WORDS = {
-    "confirmed": "Confirmed",
-    "close_call": "Close call",
-    "reconsider": "Reconsider",
-    "not_enough_evidence": "Not enough evidence yet",
-}
 # Five grouped columns rather than nine narrow ones: readable when screen-shared in large text.
 COLUMNS = (("Participant", 2.0), ("Top option", 2.4), ("Leaning", 2.0), ("Verdict", 1.6), ("", 1.3))
 # On a phone Streamlit stacks a row's columns one under the other (below 640 px), so the header row
@@ -48,16 +45,16 @@ if workshop is None:
     st.stop()
 
 st.title(f"Cohort: {escape_md(workshop.name)}")
-code = workshops.spoken_join_code(workshop.join_code)
+code = spoken_join_code(workshop.join_code)
 messages.show_flash()
 url = database.database_url()
 large = presentation_mode()
 
 
 @st.cache_data(max_entries=4096, ttl=dt.timedelta(hours=12), show_spinner=False)
-def _summary(url: str, workspace_id: int, revision: int, display_name: str) -> workshops.ParticipantSummary:
+def _summary(url: str, workspace_id: int, revision: int, display_name: str) -> ParticipantSummary:
     # Keyed by revision: a new rating bumps it, so this never hides a participant's latest write.
-    return workshops.participant_summary(display_name, storage.load_workspace(database.engine(), workspace_id))
+    return participant_summary(display_name, storage.load_workspace(database.engine(), workspace_id))
 
 
 def _plural(n: int, word: str) -> str:
@@ -76,7 +73,7 @@ def _choose(workspace_id: int) -> None:
     st.session_state[PRESENT_KEY] = workspace_id
 
 
-def _table(sharing: list[storage.Member], summaries: list[workshops.ParticipantSummary]) -> None:
+def _table(sharing: list[storage.Member], summaries: list[ParticipantSummary]) -> None:
     widths = [w for _, w in COLUMNS]
     st.html(NARROW_TABLE_CSS)
     header = st.container(key="cohort_header").columns(widths, vertical_alignment="bottom")
@@ -95,7 +92,7 @@ def _table(sharing: list[storage.Member], summaries: list[workshops.ParticipantS
         cells[1].markdown(escape_md(top_option) or "—")
         cells[1].caption(top_numbers)
         cells[2].markdown(escape_md(row.leaning) or "—")
-        cells[3].markdown(VERDICT_WORDS.get(row.verdict, "—"))
+        cells[3].markdown(verdict_label(row.verdict) or "—")
         if counsellor.presenting_pages():  # a page to present on
             cells[4].button(
                 "Present",
@@ -155,7 +152,7 @@ def live() -> None:
 
     if summaries:
         st.header("The cohort's dimensions")
-        needs = workshops.cohort_needs(summaries)
+        needs = cohort_needs(summaries)
         shown = st.segmented_control(
             "Show", ["Charts", "Table"], default="Charts", key="cohort_needs_as", label_visibility="collapsed"
         )

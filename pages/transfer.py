@@ -1,11 +1,13 @@
 """Export & import: take the decision home, and bring a workspace file back in.
 
-Thin: core builds every file — the decision summary CSV (`core.cli.summary_bytes`, the very
-function `tenfold summary` prints with), the workspace file (`core.workspace_file`), chart
-images (`core.images`) and the one-page report (`core.report`) — and `storage.import_workspace`
-writes an import in one transaction. Files are cached per workspace revision (any write bumps
-it). Chart images and the report cost time to draw, so they are drawn only when their download
-button is clicked (a deferred download), never on an ordinary rerun.
+Thin: core builds every file — the decision summary CSV (`core.summary.summary_bytes` of the
+workspace's Decision, the very function `tenfold summary` prints with), the workspace file
+(`core.workspace_file`), chart images (`core.images`) and the one-page report (`core.report`) —
+and `storage.import_workspace` writes an import in one transaction. The Decision is the one that
+Compare and Decision show (`ui.decision_panel.decision_of`, cached per revision), and files are
+cached per (database, workspace, revision, seed) too (any write bumps the revision). Chart images
+and the report cost time to draw, so they are drawn only when their download button is clicked
+(a deferred download), never on an ordinary rerun.
 
 An upload is treated as hostile: its size is checked before it is read, it is validated in full
 before anything is written, and every problem is shown in plain words.
@@ -19,9 +21,10 @@ import pandas as pd
 import streamlit as st
 
 from core import storage
-from core.cli import summary_bytes
+from core.decision import Decision
 from core.models import Workspace
-from core.robustness import DEFAULT_SEED, DRAWS
+from core.robustness import DRAWS
+from core.summary import summary_bytes
 from core.workspace_file import (
     MAX_FILE_BYTES,
     WorkspaceFileError,
@@ -31,7 +34,7 @@ from core.workspace_file import (
     renumber_ids,
     size_problem,
 )
-from ui import database, escape_md, messages, router, workspace
+from ui import database, decision_panel, escape_md, messages, router, workspace
 from ui.presentation import presentation_mode
 from views.images import FORMATS, MIME
 from views.report import chart_choices, chart_file, decision_report, file_name
@@ -57,15 +60,17 @@ def _workspace_file(url: str, workspace_id: int, revision: int, _ws: Workspace) 
 
 
 @st.cache_resource(max_entries=64, show_spinner=False)
-def _summary(url: str, workspace_id: int, revision: int, seed: int, _ws: Workspace) -> bytes:
-    # The workspace as its file holds it (renumbered), by the function `tenfold summary` prints with:
-    # `tenfold summary <the exported file> --seed <seed>` gives these same bytes.
-    return summary_bytes(renumber_ids(_ws), seed=seed)
+def _summary(url: str, workspace_id: int, revision: int, seed: int, _d: Decision) -> bytes:
+    # By the function `tenfold summary` prints with: `tenfold summary <the exported file> --seed <seed>`
+    # gives these same bytes (the file's renumbered ids are in no cell and change no number).
+    return summary_bytes(_d)
 
 
 @st.cache_resource(max_entries=64, show_spinner=False)
-def _chart_choices(url: str, workspace_id: int, revision: int, seed: int, _ws: Workspace) -> dict[str, str]:
-    return chart_choices(_ws, seed=seed)
+def _chart_choices(
+    url: str, workspace_id: int, revision: int, seed: int, _ws: Workspace, _d: Decision
+) -> dict[str, str]:
+    return chart_choices(_ws, seed=seed, decision=_d)
 
 
 @st.cache_resource(max_entries=128, show_spinner=False)
@@ -74,8 +79,10 @@ def _chart(url: str, workspace_id: int, revision: int, seed: int, chart: str, fm
 
 
 @st.cache_resource(max_entries=32, show_spinner=False)
-def _report(url: str, workspace_id: int, revision: int, seed: int, day: dt.date, _ws: Workspace) -> bytes:
-    return decision_report(_ws, seed=seed, made_on=day).encode("utf-8")
+def _report(
+    url: str, workspace_id: int, revision: int, seed: int, day: dt.date, _ws: Workspace, _d: Decision
+) -> bytes:
+    return decision_report(_ws, seed=seed, made_on=day, decision=_d).encode("utf-8")
 
 
 def _private_link(token: str) -> str:
@@ -92,9 +99,11 @@ def _private_link(token: str) -> str:
 def _export() -> None:
     opened = workspace.require_workspace()
     ws = opened.workspace
-    state = (url, opened.id, opened.ref.revision)
+    keys = decision_panel.state_of(opened)  # (database url, workspace id, revision, seed)
+    seed = keys[-1]
+    decision = decision_panel.decision_of(opened)  # Compare's and Decision's, cached per revision
     today = dt.date.today()
-    workspace_file = _workspace_file(*state, ws)
+    workspace_file = _workspace_file(*keys[:3], ws)
 
     top = st.columns(2)
     bottom = st.columns(2)
@@ -105,14 +114,14 @@ def _export() -> None:
             "leaning and its verdict, and the mean rating on each dimension. Opens in any spreadsheet."
         )
         st.download_button(
-            "Download the decision summary (CSV)", _summary(*state, DEFAULT_SEED, ws),
+            "Download the decision summary (CSV)", _summary(*keys, decision),
             file_name=file_name(ws.name, "summary", "csv", today), mime="text/csv", key="transfer_csv",
             icon=":material/table:", on_click="ignore",
         )
         st.caption(
             # No inline code in a caption: at the caption's 60% opacity its green measures 3:1 (axe-core).
-            f"The chances come from {DRAWS:,} simulated variations with seed {DEFAULT_SEED}: the command "
-            f"“tenfold summary \\<workspace file\\> --seed {DEFAULT_SEED}” prints this same file. Saved as UTF-8 "
+            f"The chances come from {DRAWS:,} simulated variations with seed {seed}: the command "
+            f"“tenfold summary \\<workspace file\\> --seed {seed}” prints this same file. Saved as UTF-8 "
             "with a byte-order mark, so accents and other scripts open correctly in Excel; a cell that "
             "begins with = + - or @ starts with an apostrophe, so it is never run as a formula."
         )
@@ -137,7 +146,7 @@ def _export() -> None:
 
     with bottom[0], st.container(border=True, height="stretch"):
         st.markdown("## Charts as images")
-        choices = _chart_choices(*state, DEFAULT_SEED, ws)
+        choices = _chart_choices(*keys, ws, decision)
         if not choices:
             st.info("There is nothing to draw yet: rate an option after an interview first.")
         else:
@@ -151,7 +160,7 @@ def _export() -> None:
                 default="png", required=True,
             )
             st.download_button(
-                f"Download the chart ({fmt.upper()})", lambda: _chart(*state, DEFAULT_SEED, chart, fmt, ws),
+                f"Download the chart ({fmt.upper()})", lambda: _chart(*keys, chart, fmt, ws),
                 file_name=file_name(ws.name, chart.replace("_", "-"), fmt, today), mime=MIME[fmt],
                 key="transfer_chart_download", icon=":material/image:", on_click="ignore",
             )
@@ -166,7 +175,7 @@ def _export() -> None:
             "A4 page)."
         )
         st.download_button(
-            "Download the report (HTML)", lambda: _report(*state, DEFAULT_SEED, today, ws),
+            "Download the report (HTML)", lambda: _report(*keys, today, ws, decision),
             file_name=file_name(ws.name, "report", "html", today), mime="text/html",
             key="transfer_report", icon=":material/description:", on_click="ignore",
         )

@@ -11,8 +11,8 @@ from dataclasses import asdict
 
 import streamlit as st
 
-from core import storage, workshops
-from core.workshops import DISPLAY_NAME_MAX, PASSCODE_MAX, PASSCODE_MIN, WORKSHOP_NAME_MAX, SignInGuard
+from core import access, storage
+from core.access import DISPLAY_NAME_MAX, PASSCODE_MAX, PASSCODE_MIN, WORKSHOP_NAME_MAX, SignInGuard
 from ui import counsellor, database, escape_md, messages, router, workspace
 
 # Plain key holding a plain dict (not the dataclass: a session may outlive a reload of its module).
@@ -95,7 +95,7 @@ if counsellor_workshop is not None:
     with st.container(border=True, key="workshop_counsellor"):
         st.header(f"You run: {escape_md(counsellor_workshop.name)}")
         st.markdown(
-            f"Participants join with the code **{workshops.spoken_join_code(counsellor_workshop.join_code)}**. "
+            f"Participants join with the code **{access.spoken_join_code(counsellor_workshop.join_code)}**. "
             "You are signed in as its counsellor in this browser tab only; reloading or closing the tab "
             "signs you out."
         )
@@ -145,9 +145,9 @@ def _create() -> None:
     st.session_state["workshop_new_passcode"] = st.session_state["workshop_new_passcode_again"] = ""
 
     def create() -> storage.WorkshopRef:
-        workshops.clean_workshop_name(name)
-        workshops.check_new_passcode(passcode, again)
-        return storage.create_workshop(engine, name=name, passcode_hash=workshops.hash_passcode(passcode))
+        access.clean_workshop_name(name)
+        access.check_new_passcode(passcode, again)
+        return storage.create_workshop(engine, name=name, passcode_hash=access.hash_passcode(passcode))
 
     created = messages.attempt(create)
     if created is not None:
@@ -162,12 +162,12 @@ def _sign_in() -> None:
     passcode = st.session_state.get("workshop_sign_in_passcode", "")
     st.session_state["workshop_sign_in_passcode"] = ""
     guard = SignInGuard(**st.session_state.get(GUARD_KEY, {}))
-    now = workshops.clock()
+    now = access.clock()
     if guard.is_locked(now):  # not even a right passcode gets in during a lock
-        messages.flash(workshops.lock_message(guard.seconds_locked(now)), "error")
+        messages.flash(access.lock_message(guard.seconds_locked(now)), "error")
         return
     found = storage.workshop_for_sign_in(engine, code)
-    if workshops.check_passcode(passcode, found[1] if found else None):
+    if access.check_passcode(passcode, found[1] if found else None):
         st.session_state[GUARD_KEY] = asdict(guard.after_success())
         counsellor.sign_in_counsellor(found[0].id)  # type: ignore[index]
         st.session_state["workshop_go_cohort"] = True
@@ -177,13 +177,13 @@ def _sign_in() -> None:
     st.session_state[GUARD_KEY] = asdict(guard)
     time.sleep(guard.delay())  # each wrong try in a row answers a little later
     if guard.is_locked(now):
-        messages.flash(workshops.lock_message(guard.seconds_locked(now)), "error")
+        messages.flash(access.lock_message(guard.seconds_locked(now)), "error")
     else:
-        left = workshops.MAX_FAILURES - guard.failures
+        left = access.MAX_FAILURES - guard.failures
         what = "No workshop has this join code" if found is None else "Wrong passcode"
         messages.flash(
             f"{what}. {left} more wrong tr{'ies' if left != 1 else 'y'} from this browser and signing in "
-            f"pauses for {workshops.LOCK_SECONDS // 60} minutes.",
+            f"pauses for {access.LOCK_SECONDS // 60} minutes.",
             "error",
         )
 

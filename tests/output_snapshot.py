@@ -101,9 +101,9 @@ def _text(value: Any) -> str:
 def outputs(name: str, ws: Workspace, *, full: bool) -> Iterator[tuple[str, Callable[[], Any]]]:
     """(key, thunk) for every output of one workspace. Imports are here so one place names the API."""
     from core import summary  # noqa: F401
-    from core.cli import summary_bytes
     from core.decision import ask_next, decide, sensitivity
     from core.scoring import standing
+    from core.summary import summary_bytes
     from views import acceptability, common, compare, profile, ranking, report
     from views.ask_next import ask_next_reading, ask_next_table
     from views.questions_sheet import questions_sheet_html
@@ -111,7 +111,7 @@ def outputs(name: str, ws: Workspace, *, full: bool) -> Iterator[tuple[str, Call
 
     now = standing(ws)
     d = decide(ws)
-    yield f"{name}/summary.csv", lambda: summary_bytes(ws)
+    yield f"{name}/summary.csv", lambda: summary_bytes(decide(ws))
     yield f"{name}/verdict", lambda: (d.kind, d.verdict.code, d.verdict.headline, d.verdict.detail,
                                       d.verdict.deciding_labels, d.verdict.rival_name, d.leaning_verdict)
     yield f"{name}/thresholds", lambda: __import__("core.decision", fromlist=["x"]).thresholds_in_words()
@@ -160,15 +160,14 @@ def outputs(name: str, ws: Workspace, *, full: bool) -> Iterator[tuple[str, Call
 
 
 def cohort_outputs(spaces: list[tuple[str, Workspace]]) -> Iterator[tuple[str, Callable[[], Any]]]:
-    from core import summary, workshops
-    from views import cohort
+    from core import cohort, summary
 
-    people = [workshops.participant_summary(f"P{i}", ws) for i, (_, ws) in enumerate(spaces)]
-    needs = workshops.cohort_needs(people)
+    people = [cohort.participant_summary(f"P{i}", ws) for i, (_, ws) in enumerate(spaces)]
+    needs = cohort.cohort_needs(people)
     yield "cohort/csv", lambda: summary.cohort_csv([p.row for p in people])
-    yield "cohort/needs", lambda: cohort.needs_table(needs).to_csv(index=False)
-    yield "cohort/weights_chart", lambda: cohort.weights_chart(needs).to_dict()
-    yield "cohort/needs_chart", lambda: cohort.needs_chart(needs).to_dict()
+    yield "cohort/needs", lambda: cohort_views.needs_table(needs).to_csv(index=False)
+    yield "cohort/weights_chart", lambda: cohort_views.weights_chart(needs).to_dict()
+    yield "cohort/needs_chart", lambda: cohort_views.needs_chart(needs).to_dict()
 
 
 def record(path: Path, count: int, full_every: int) -> None:

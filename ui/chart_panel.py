@@ -1,10 +1,12 @@
 """Draw one `views.compare` view (reading, chart or table, how to read it), cached per workspace state.
 
 Shared by any page that shows a Compare-style chart. Everything derived from a workspace is
-cached by (database, workspace id, revision): any write bumps the revision, so nothing cached is
-ever stale, and a counsellor sees a participant's latest write on the next rerun. The cached
-objects are shared by every session and never mutated (Streamlit only reads the spec, the
-Arrow table and the DataFrame), hence `cache_resource`: no copy on each hit.
+cached by (database, workspace id, revision, seed): any write bumps the revision, so nothing cached
+is ever stale, and a counsellor sees a participant's latest write on the next rerun. The scores
+are the `.standing` of the workspace's one cached Decision (`ui.decision_panel.decision_of`, which
+Decision and Export read too), so no page works them out again. The cached objects are shared by
+every session and never mutated (Streamlit only reads the spec, the Arrow table and the
+DataFrame), hence `cache_resource`: no copy on each hit.
 
 The decorated functions live in this module, imported once per process, rather than in the
 page script, which Streamlit runs again on every rerun.
@@ -22,23 +24,18 @@ import streamlit as st
 
 from core.decision import Decision
 from core.models import Workspace
-from core.scoring import Standing, standing
+from core.scoring import Standing
 from ui import decision_panel, escape_md
-from ui.database import Opened, database_url
+from ui.database import Opened
 from ui.presentation import presentation_mode
 from views.common import chart_spec, scope_rows
 from views.compare import build_view
 from views.ranking import ranking_intervals_view
 
 
-@st.cache_resource(max_entries=64, show_spinner=False)
-def _standing(url: str, workspace_id: int, revision: int, _workspace: Workspace) -> Standing:
-    return standing(_workspace)
-
-
 def standing_of(opened: Opened) -> Standing:
-    """Scores, coverage and ranks of the open workspace (computed once per revision)."""
-    return _standing(database_url(), opened.id, opened.ref.revision, opened.workspace)
+    """Scores, coverage and ranks of the open workspace: its cached Decision's standing."""
+    return decision_panel.decision_of(opened).standing
 
 
 @dataclass(frozen=True)
@@ -52,17 +49,17 @@ class Panel:
 
 @st.cache_resource(max_entries=256, show_spinner=False)
 def _panel(
-    url: str, workspace_id: int, revision: int, view: str, scope: str, chosen: tuple[str, ...], large: bool,
-    _workspace: Workspace, _standing: Standing, _decision: Decision | None = None,
+    url: str, workspace_id: int, revision: int, seed: int, view: str, scope: str, chosen: tuple[str, ...],
+    large: bool, _workspace: Workspace, _decision: Decision,
 ) -> Panel:
-    if view == "ranking" and _decision is not None:
+    if view == "ranking":
         # The ranking with each score's likely range from the robustness engine (the Decision page's chart).
         built = ranking_intervals_view(
             _decision.standing, _decision.robustness, scope_rows(_decision.standing, scope), large=large,
             reading="ranking",
         )
     else:
-        built = build_view(view, _workspace, _standing, scope, chosen=chosen, large=large)
+        built = build_view(view, _workspace, _decision.standing, scope, chosen=chosen, large=large)
     spec = chart_spec(built.chart)
     values = spec.pop("data", {}).get("values")
     rows = None if values is None else pa.Table.from_pandas(pd.DataFrame(values), preserve_index=False)
@@ -74,11 +71,9 @@ def chart_panel(
 ) -> None:
     """The view's one-sentence reading, then its chart (or the same numbers as a table), then a key."""
     large = presentation_mode()
-    scores = standing_of(opened)
-    decision = decision_panel.decision_of(opened) if view == "ranking" else None  # cached per revision
+    decision = decision_panel.decision_of(opened)  # cached per revision
     panel = _panel(
-        database_url(), opened.id, opened.ref.revision, view, scope, tuple(chosen), large,
-        opened.workspace, scores, decision,
+        *decision_panel.state_of(opened), view, scope, tuple(chosen), large, opened.workspace, decision
     )
     st.markdown(f"**{escape_md(panel.reading)}**")
     if as_table:

@@ -1,8 +1,11 @@
 """The Decision page's cached results and drawing helpers (Streamlit; no decision logic of its own).
 
-Everything derived from a workspace is cached by (database, workspace id, revision, seed): any
-write bumps the revision, so nothing cached is ever stale, a counsellor sees a participant's
-latest write on the next rerun, and a rerun that changed nothing costs a few dictionary look-ups.
+`decision_of` is the workspace's one cached `Decision`: the Decision page, Compare (its
+`.standing`, through `ui.chart_panel`) and Export (the summary CSV) all read it, so a workspace
+is decided once per revision whichever page asks first. Everything derived from a workspace is
+cached by (database, workspace id, revision, seed) (`state_of`): any write bumps the revision,
+so nothing cached is ever stale, a counsellor sees a participant's latest write on the next
+rerun, and a rerun that changed nothing costs a few dictionary look-ups.
 The cached objects (the frozen `Decision`, the chart specs with their Arrow rows, the tables, the
 printable sheet) are shared by every session and never mutated, hence `cache_resource`: no copy
 on each hit. The decorated functions live here, imported once per process, rather than in the
@@ -23,6 +26,7 @@ from core.decision import (
     CONFIRMED,
     NOT_ENOUGH_EVIDENCE,
     RECONSIDER,
+    VERDICT_CODES,
     Decision,
     Gap,
     Sensitivity,
@@ -44,6 +48,7 @@ from views.tornado import tornado_view
 SEED = DEFAULT_SEED
 DOWNLOAD_KEY = "decision_questions_download"
 
+# How Streamlit draws each verdict of core.decision's table: the box's colour and its icon.
 BOX = {CONFIRMED: st.success, CLOSE_CALL: st.warning, RECONSIDER: st.error, NOT_ENOUGH_EVIDENCE: st.info}
 ICON = {
     CONFIRMED: ":material/check_circle:",
@@ -51,6 +56,7 @@ ICON = {
     RECONSIDER: ":material/swap_horiz:",
     NOT_ENOUGH_EVIDENCE: ":material/help:",
 }
+assert set(BOX) == set(ICON) == set(VERDICT_CODES), "every verdict needs a box and an icon"
 
 
 @dataclass(frozen=True)
@@ -70,8 +76,8 @@ class Panel:
     table: pd.DataFrame
 
 
-def _state(opened: Opened) -> tuple[str, int, int, int]:
-    """What every cache here is keyed on."""
+def state_of(opened: Opened) -> tuple[str, int, int, int]:
+    """What every cache derived from the workspace is keyed on: (database url, workspace id, revision, seed)."""
     return database_url(), opened.id, opened.ref.revision, SEED
 
 
@@ -81,9 +87,10 @@ def _decision(url: str, workspace_id: int, revision: int, seed: int, _opened: Op
 
 
 def decision_of(opened: Opened) -> Decision:
-    """The open workspace's Decision, computed once per revision (with a spinner if it takes a while)."""
+    """The open workspace's one Decision (seed `SEED`), computed once per revision and shared by
+    every page and session (with a spinner if it takes a while). Its `.standing` is Compare's."""
     with st.spinner(f"Trying {DRAWS:,} plausible versions of your situation…"):
-        return _decision(*_state(opened), opened)
+        return _decision(*state_of(opened), opened)
 
 
 @st.cache_resource(max_entries=128, show_spinner=False)
@@ -95,7 +102,7 @@ def _kind_parts(url: str, workspace_id: int, revision: int, seed: int, kind: str
 
 
 def kind_parts(opened: Opened, decision: Decision, kind: str) -> KindParts:
-    return _kind_parts(*_state(opened), kind, decision)
+    return _kind_parts(*state_of(opened), kind, decision)
 
 
 @st.cache_resource(max_entries=256, show_spinner=False)
@@ -123,7 +130,7 @@ def _panel(
 def chart_section(opened: Opened, decision: Decision, parts: KindParts, section: str, *, as_table: bool) -> None:
     """One chart section: its one-sentence reading, the chart (or the same numbers as a table), its key."""
     large = presentation_mode()
-    panel = _panel(*_state(opened), section, parts.kind, large, decision, parts)
+    panel = _panel(*state_of(opened), section, parts.kind, large, decision, parts)
     st.markdown(f"**{escape_md(panel.reading)}**")
     if as_table:
         st.dataframe(panel.table, hide_index=True, width="stretch", placeholder="")
@@ -142,7 +149,7 @@ def ask_next_section(opened: Opened, parts: KindParts, headline: str) -> None:
     """The reading, the printable sheet, then each gap worth asking about with its questions."""
     st.markdown(f"**{escape_md(ask_next_reading(parts.gaps, parts.kind))}**")
     if parts.gaps:
-        sheet = _sheet(*_state(opened), parts.kind, parts, opened.workspace.name, headline)
+        sheet = _sheet(*state_of(opened), parts.kind, parts, opened.workspace.name, headline)
         st.download_button(
             "Download the questions as a printable sheet", sheet, file_name=FILE_NAME, mime=MIME,
             key=DOWNLOAD_KEY, on_click="ignore", icon=":material/print:",

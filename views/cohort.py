@@ -12,8 +12,8 @@ import math
 import altair as alt
 import pandas as pd
 
+from core.cohort import DimensionNeed
 from core.dimensions import BY_KEY, WEIGHT_MAX
-from core.workshops import DimensionNeed
 
 COLOUR_WEIGHT = "#0072B2"  # Okabe-Ito blue
 COLOUR_NEED = "#D55E00"  # Okabe-Ito vermillion

@@ -1,6 +1,6 @@
 """Workshops: a workshop groups participants' workspaces for one counsellor.
 
-The passcode reaches this module only as its hash (core.workshops.hash_passcode). What a
+The passcode reaches this module only as its hash (core.access.hash_passcode). What a
 counsellor may read is decided here, in SQL: a workspace's contents only while it belongs to the
 counsellor's workshop *and* shares; of the others, only the display name.
 """
@@ -13,10 +13,10 @@ from dataclasses import dataclass
 from sqlalchemy import Connection, Engine, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
+from core.access import clean_display_name, clean_workshop_name, new_join_code, normalise_join_code
 from core.models import TenfoldError, default_weights, name_key
 from core.storage.schema import _now, _read, _write, workshops, workspaces
 from core.storage.workspace import WorkspaceRef, _insert_workspace, _ref, _ref_query, _touch, new_token
-from core.workshops import clean_display_name, clean_workshop_name, new_join_code, normalise_join_code
 
 JOIN_CODE_ATTEMPTS = 8  # fresh codes to try when a new one happens to exist already
 

@@ -257,11 +257,11 @@ def test_user_text_is_shown_as_text(db):
 
 
 def test_a_counsellors_read_only_view_shows_the_decision_without_editing_links(db):
-    from core import workshops
+    from core import access
     from ui import counsellor
 
     url, engine_ = db
-    passcode_hash = workshops.hash_passcode("river-otter-42")
+    passcode_hash = access.hash_passcode("river-otter-42")
     workshop = storage.create_workshop(engine_, name="Tuesday group", passcode_hash=passcode_hash)
     token = storage.create_workspace_in_workshop(engine_, workshop.join_code, "Ana")
     workspace_id = storage.find_workspace(engine_, token).id

@@ -13,7 +13,7 @@ import pytest
 from sqlalchemy import select
 from streamlit.testing.v1 import AppTest
 
-from core import storage, workshops
+from core import access, storage
 from core.demo import demo_workspace
 from tests.apptest.helpers import app_test, by_key, open_app, texts
 from ui import counsellor, messages, workspace
@@ -29,7 +29,7 @@ COMPARE = "pages/compare.py"
 
 
 def _workshop(engine, name="Tuesday group") -> storage.WorkshopRef:
-    return storage.create_workshop(engine, name=name, passcode_hash=workshops.hash_passcode(PASSCODE))
+    return storage.create_workshop(engine, name=name, passcode_hash=access.hash_passcode(PASSCODE))
 
 
 def _participant(engine, workshop, name, *, shared=False, demo=True) -> tuple[str, int]:
@@ -115,7 +115,7 @@ def test_a_counsellor_creates_a_workshop_and_the_passcode_goes_nowhere(db):
     [workshop] = _workshops(engine)
     assert at.session_state[counsellor.COUNSELLOR_KEY] == workshop.id
     shown = _everything_shown(at)
-    assert workshops.spoken_join_code(workshop.join_code) in shown and "Workshop created" in shown
+    assert access.spoken_join_code(workshop.join_code) in shown and "Workshop created" in shown
     # The passcode: not on the page, not in a field, not in the URL, not in the database.
     assert PASSCODE not in shown
     assert PASSCODE not in repr(dict(at.query_params))
@@ -147,7 +147,7 @@ def test_a_participant_joins_with_a_new_private_workspace_and_controls_sharing(d
     url, engine = db
     workshop = _workshop(engine)
     at = open_app(url, page=WORKSHOP)
-    by_key(at.text_input, "workshop_join_code").input(workshops.spoken_join_code(workshop.join_code).lower())
+    by_key(at.text_input, "workshop_join_code").input(access.spoken_join_code(workshop.join_code).lower())
     by_key(at.text_input, "workshop_join_name").input("Ana L.")
     _submit(at, "Join")
     assert not at.exception
@@ -208,7 +208,7 @@ def test_sign_in_opens_the_cohort_and_a_wrong_passcode_says_so(db):
     assert counsellor.COUNSELLOR_KEY not in at.session_state
     _sign_in(at, "ZZZZZZ", PASSCODE)
     assert "No workshop has this join code" in texts(at)
-    _sign_in(at, workshops.spoken_join_code(workshop.join_code).lower(), PASSCODE)
+    _sign_in(at, access.spoken_join_code(workshop.join_code).lower(), PASSCODE)
     assert at.session_state[counsellor.COUNSELLOR_KEY] == workshop.id
     assert PASSCODE not in _everything_shown(at) and PASSCODE not in repr(dict(at.query_params))
     at = _go(at, COHORT)
@@ -226,16 +226,16 @@ def test_twenty_wrong_passcodes_lock_the_session_even_against_the_right_one(any_
     url, engine = any_db
     workshop = _workshop(engine)
     now = [1000.0]
-    monkeypatch.setattr(workshops, "clock", lambda: now[0])
+    monkeypatch.setattr(access, "clock", lambda: now[0])
     at = open_app(url, page=WORKSHOP)
     for attempt in range(20):
         _sign_in(at, workshop.join_code, f"guess-number-{attempt}")
         assert counsellor.COUNSELLOR_KEY not in at.session_state
-        if attempt >= workshops.MAX_FAILURES - 1:
+        if attempt >= access.MAX_FAILURES - 1:
             assert "Too many wrong passcodes" in texts(at)
     _sign_in(at, workshop.join_code, PASSCODE)
     assert counsellor.COUNSELLOR_KEY not in at.session_state and "Too many wrong passcodes" in texts(at)
-    now[0] += workshops.LOCK_SECONDS + 1
+    now[0] += access.LOCK_SECONDS + 1
     _sign_in(at, workshop.join_code, PASSCODE)
     assert at.session_state[counsellor.COUNSELLOR_KEY] == workshop.id
 

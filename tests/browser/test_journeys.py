@@ -18,7 +18,8 @@ import pandas as pd
 import pytest
 from playwright.sync_api import Page, expect
 
-from core.summary import COHORT_HEADER, SUMMARY_HEADER, VERDICTS
+from core.decision import VERDICT_CODES
+from core.summary import COHORT_HEADER, SUMMARY_HEADER
 from tests.browser import ui
 from tests.browser.conftest import ARTIFACTS
 from views.compare import VIEWS
@@ -177,7 +178,7 @@ def test_participant_journey_from_start_to_the_exported_decision(page, server, t
     nurse, hospital = csv.iloc[0], csv.iloc[1]
     assert (nurse["rank"], nurse["kind"], nurse["score"], nurse["coverage"]) == ("1", "career", "84.4", "25")
     assert (nurse["leaning"], nurse["ratings"], nurse["interviews"]) == ("yes", "2", "1")
-    assert nurse["verdict"] == "not_enough_evidence" and nurse["verdict"] in VERDICTS  # as the page said
+    assert nurse["verdict"] == "not_enough_evidence" and nurse["verdict"] in VERDICT_CODES  # as the page said
     assert (nurse["culture"], nurse["typical_day"], nurse["network"]) == ("4.00", "5.00", "")
     assert (hospital["rank"], hospital["kind"], hospital["career"], hospital["score"]) == (
         "1", "employer", NURSE, "53.1"

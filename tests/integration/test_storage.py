@@ -11,7 +11,7 @@ import pytest
 from pydantic import ValidationError
 from sqlalchemy import func, select
 
-from core import storage, workshops
+from core import access, storage
 from core.demo import demo_workspace
 from core.models import TenfoldError
 from core.scoring import standing
@@ -325,7 +325,7 @@ def test_text_stored_by_schema_1_is_brought_to_the_rules_of_schema_2_losing_noth
     blank = storage.add_option(engine, ws_id, kind="employer", name="Blank")
     interview = storage.add_interview(engine, ws_id, date=DAY, contact_name="Jo", option_ids=[nfc])
     storage.set_rating(engine, ws_id, interview, nfc, "culture", 4, note="ok")
-    workshop = storage.create_workshop(engine, name="Tuesday", passcode_hash=workshops.hash_passcode("river-otter-42"))
+    workshop = storage.create_workshop(engine, name="Tuesday", passcode_hash=access.hash_passcode("river-otter-42"))
     storage.create_workspace_in_workshop(engine, workshop.join_code, "Ana")
     other_token = storage.create_workspace_in_workshop(engine, workshop.join_code, "Ana B")
     other_ana = storage.find_workspace(engine, other_token).id
@@ -372,7 +372,6 @@ def test_names_are_measured_as_stored(engine):
         storage.add_option(engine, ws_id, kind="employer", name="\ufdfa" * 120)
 
 
-@pytest.mark.xfail(strict=True, reason="core.workshops imports the decision engine until it is split into core.access")
 def test_storage_imports_neither_pandas_nor_numpy_nor_the_decision_engine():
     """`tenfold ready` imports storage for its ping, on every probe: it must stay light."""
     code = "import sys, core.storage; print(sorted({'pandas', 'numpy', 'core.decision'} & set(sys.modules)))"

@@ -10,14 +10,14 @@ import threading
 import pytest
 from sqlalchemy import select
 
-from core import storage, workshops
+from core import access, storage
 from core.models import TenfoldError
 
 PASSCODE = "river-otter-42"
 
 
 def _workshop(engine, name="Tuesday group", passcode=PASSCODE) -> storage.WorkshopRef:
-    return storage.create_workshop(engine, name=name, passcode_hash=workshops.hash_passcode(passcode))
+    return storage.create_workshop(engine, name=name, passcode_hash=access.hash_passcode(passcode))
 
 
 def _participant(engine, workshop, name, *, shared=False) -> int:
@@ -38,11 +38,11 @@ def _dump(engine) -> dict[str, list]:
 
 def test_a_workshop_gets_a_readable_join_code_and_keeps_only_the_passcodes_hash(engine):
     workshop = _workshop(engine)
-    assert workshops.normalise_join_code(workshop.join_code) == workshop.join_code
-    assert storage.find_workshop(engine, workshops.spoken_join_code(workshop.join_code).lower()) == workshop
+    assert access.normalise_join_code(workshop.join_code) == workshop.join_code
+    assert storage.find_workshop(engine, access.spoken_join_code(workshop.join_code).lower()) == workshop
     found, stored = storage.workshop_for_sign_in(engine, workshop.join_code)
-    assert found == workshop and workshops.check_passcode(PASSCODE, stored)
-    assert not workshops.check_passcode("river-otter-43", stored)
+    assert found == workshop and access.check_passcode(PASSCODE, stored)
+    assert not access.check_passcode("river-otter-43", stored)
     # The passcode is nowhere in the database, in any table, in any form we can think of.
     everything = repr(_dump(engine))
     for form in (PASSCODE, PASSCODE.upper(), PASSCODE.encode().hex(), "river-otter"):
@@ -59,14 +59,14 @@ def test_a_join_code_collision_is_retried_with_a_fresh_code(engine):
     first = _workshop(engine)
     codes = iter([first.join_code, first.join_code, "ABCDEF"])
     second = storage.create_workshop(
-        engine, name="Wednesday", passcode_hash=workshops.hash_passcode(PASSCODE), new_code=lambda: next(codes)
+        engine, name="Wednesday", passcode_hash=access.hash_passcode(PASSCODE), new_code=lambda: next(codes)
     )
     assert second.join_code == "ABCDEF" and second.id != first.id
     with pytest.raises(TenfoldError, match="free join code"):
         storage.create_workshop(
             engine,
             name="Never",
-            passcode_hash=workshops.hash_passcode(PASSCODE),
+            passcode_hash=access.hash_passcode(PASSCODE),
             new_code=itertools.repeat(first.join_code).__next__,
         )
     assert len(_dump(engine)["workshops"]) == 2

@@ -11,11 +11,11 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from core.cli import main, summary_bytes
+from core.cli import main
 from core.decision import decide
 from core.demo import demo_workspace
 from core.robustness import DEFAULT_SEED
-from core.summary import SUMMARY_HEADER, csv_bytes, summary_csv
+from core.summary import SUMMARY_HEADER, csv_bytes, standing_summary_csv, summary_bytes
 from core.workspace_file import dump_workspace, parse_workspace
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -123,9 +123,11 @@ def test_summary_prints_the_same_bytes_as_the_download(capsysbinary, demo_file):
     workspace = parse_workspace(demo_file.read_bytes())
     decision = decide(workspace, seed=7)
     expected = csv_bytes(
-        summary_csv(workspace, p_first=decision.robustness.p_first_by_id(), verdict=decision.leaning_verdict)
+        standing_summary_csv(
+            decision.standing, p_first=decision.robustness.p_first_by_id(), verdict=decision.leaning_verdict
+        )
     )
-    assert captured.out == expected == summary_bytes(workspace, seed=7)
+    assert captured.out == expected == summary_bytes(decision)
     frame = pd.read_csv(io.BytesIO(captured.out), dtype=str, keep_default_na=False)
     assert list(frame.columns) == list(SUMMARY_HEADER)
     assert all(frame["p_first"].str.isdigit())
@@ -143,6 +145,7 @@ def test_summary_without_the_byte_order_mark(capsysbinary, demo_file):
     code = main(["summary", "--no-bom", str(demo_file)])
     out = capsysbinary.readouterr().out
     assert code == 0 and out.startswith(b"rank,kind,name,")
+    assert out == summary_bytes(decide(parse_workspace(demo_file.read_bytes())), bom=False)
 
 
 def test_summary_of_a_bad_file_exits_1(capsysbinary):
@@ -177,6 +180,43 @@ def test_an_internal_error_is_one_plain_line(capsysbinary, demo_file, monkeypatc
     assert err == (
         "tenfold: something went wrong inside Tenfold (ZeroDivisionError: division by zero); please report it\n"
     )
+
+
+# --- tenfold ready stays light ------------------------------------------------------------
+
+READY_PROBE = """
+import sys
+from core.cli import main
+code = main(["ready"])
+heavy = [name for name in ("pandas", "numpy", "numba", "core.decision", "core.scoring") if name in sys.modules]
+print(code, " ".join(heavy) or "-")
+"""
+
+
+def _probe_ready(data_dir: Path) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "TENFOLD_DATABASE_URL")}
+    return subprocess.run(
+        [sys.executable, "-c", READY_PROBE], cwd=ROOT, env={**env, "TENFOLD_DATA_DIR": str(data_dir)},
+        capture_output=True, text=True, timeout=120, check=False,
+    )  # fmt: skip
+
+
+def test_ready_imports_neither_pandas_nor_numpy_nor_the_decision_engine(tmp_path):
+    from core import storage
+
+    # A load balancer calls it every few seconds: it must not pay for the decision engine's imports.
+    data_dir = tmp_path / "data"
+    data_dir.mkdir()
+    storage.make_engine(f"sqlite:///{data_dir / 'tenfold.db'}").dispose()  # the schema, as the app creates it
+    result = _probe_ready(data_dir)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines() == [f"ready: database reachable, schema version {storage.SCHEMA_VERSION}", "0 -"]
+
+
+def test_ready_without_a_schema_says_so_and_stays_light(tmp_path):
+    result = _probe_ready(tmp_path)  # an empty data directory: SQLite creates an empty file
+    assert result.stdout.splitlines() == ["1 -"]
+    assert result.stderr.startswith("tenfold: not ready: The database holds no Tenfold schema yet")
 
 
 # --- the installed console script ---------------------------------------------------------
@@ -215,7 +255,7 @@ def test_script_writes_utf8_whatever_the_locale(tmp_path):
         assert validate.returncode == 0, validate.stderr
         assert "Zoë's 看護 decision 🙂" in validate.stdout.decode("utf-8")
         summary = run_script("summary", str(path), "--seed", "1", **env)
-        assert summary.stdout == summary_bytes(ws, seed=1)
+        assert summary.stdout == summary_bytes(decide(ws, seed=1))
         bad = run_script("validate", str(CORPUS / "rating_6.json"), **env)
         assert bad.returncode == 1 and "Traceback" not in bad.stderr.decode("utf-8")
 

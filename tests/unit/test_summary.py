@@ -10,20 +10,24 @@ import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings
 
+from core.cohort import CohortRow, cohort_row
+from core.decision import VERDICT_CODES, decide
 from core.demo import demo_workspace
 from core.dimensions import DIMENSION_KEYS
 from core.models import Interview, Option, Rating, Workspace
+from core.scoring import standing
 from core.summary import (
     COHORT_HEADER,
     FORMULA_TRIGGERS,
     SUMMARY_HEADER,
-    CohortRow,
     cohort_csv,
-    cohort_row,
     csv_bytes,
     neutralise,
+    standing_summary_csv,
+    summary_bytes,
     summary_csv,
 )
+from core.workspace_file import renumber_ids
 from tests.unit.test_workspace_file import workspaces
 
 EXACT_HEADER = (
@@ -38,19 +42,24 @@ def _rows(text: str) -> list[dict[str, str]]:
     return list(csv.DictReader(io.StringIO(text, newline="")))
 
 
+def _csv(ws: Workspace, **decision) -> str:  # type: ignore[no-untyped-def]
+    """The summary from scores alone (p_first and verdict as given), without running the engine."""
+    return standing_summary_csv(standing(ws), **decision)
+
+
 def _self(*ratings: tuple[str, str, int], day: int = 1) -> Interview:
     return Interview(id=f"s{day}", kind="self", date=dt.date(2026, 1, day),
                      ratings=[Rating(option=o, dimension=d, score=s) for o, d, s in ratings])
 
 
 def test_the_header_is_exactly_the_designed_one():
-    text = summary_csv(demo_workspace())
+    text = _csv(demo_workspace())
     assert ",".join(SUMMARY_HEADER) == EXACT_HEADER
     assert text.split("\r\n", 1)[0] == EXACT_HEADER
 
 
 def test_careers_first_then_employers_each_best_first():
-    rows = _rows(summary_csv(demo_workspace()))
+    rows = _rows(_csv(demo_workspace()))
     assert [(r["kind"], r["rank"], r["name"]) for r in rows] == [
         ("career", "1", "Registered nurse"),
         ("career", "2", "Physiotherapist"),
@@ -64,7 +73,7 @@ def test_careers_first_then_employers_each_best_first():
 
 
 def test_the_demo_rows_hold_the_designed_values():
-    rows = {r["name"]: r for r in _rows(summary_csv(demo_workspace()))}
+    rows = {r["name"]: r for r in _rows(_csv(demo_workspace()))}
     nurse, riverside = rows["Registered nurse"], rows["Riverside Community Care"]
     assert (nurse["score"], nurse["coverage"], nurse["p_first"], nurse["leaning"], nurse["verdict"]) == (
         "76.8", "72", "", "yes", ""
@@ -90,7 +99,7 @@ def test_ties_share_a_rank_and_unscored_options_come_last():
         ],
         interviews=[_self(("a", "culture", 4), ("b", "culture", 4), ("d", "culture", 2))],
     )
-    rows = _rows(summary_csv(ws))
+    rows = _rows(_csv(ws))
     assert [(r["name"], r["rank"], r["score"], r["coverage"]) for r in rows] == [
         ("Alpha", "1", "75.0", "10"),
         ("Bravo", "1", "75.0", "10"),
@@ -107,14 +116,14 @@ def test_inherited_values_never_override_an_employers_own_rating():
                  Option(id="e", kind="employer", name="Clinic", career="c")],
         interviews=[_self(("c", "culture", 2), ("c", "network", 5), ("e", "culture", 4))],
     )
-    clinic = _rows(summary_csv(ws))[1]
+    clinic = _rows(_csv(ws))[1]
     assert (clinic["culture"], clinic["network"], clinic["inherited"]) == ("4.00", "5.00", "network")
     assert (clinic["ratings"], clinic["interviews"]) == ("1", "0")  # self-assessments are not interviews
 
 
 def test_p_first_and_the_verdict_plug_in_from_the_decision_engine():
     ws = demo_workspace()
-    rows = _rows(summary_csv(ws, p_first={"c1": 0.614, "c2": 0.386, "e2": 1.0}, verdict="close_call"))
+    rows = _rows(_csv(ws, p_first={"c1": 0.614, "c2": 0.386, "e2": 1.0}, verdict="close_call"))
     by_name = {r["name"]: r for r in rows}
     assert by_name["Registered nurse"]["p_first"] == "61"
     assert by_name["Physiotherapist"]["p_first"] == "39"
@@ -126,14 +135,36 @@ def test_p_first_and_the_verdict_plug_in_from_the_decision_engine():
 def test_wrong_decision_values_are_programming_errors():
     ws = demo_workspace()
     with pytest.raises(ValueError, match="not one of"):
-        summary_csv(ws, verdict="maybe")
+        _csv(ws, verdict="maybe")
     with pytest.raises(ValueError, match="from 0 to 1"):
-        summary_csv(ws, p_first={"c1": 61})
+        _csv(ws, p_first={"c1": 61})
     with pytest.raises(ValueError, match="not in the workspace"):
-        summary_csv(ws, p_first={"zz": 0.5})
+        _csv(ws, p_first={"zz": 0.5})
     no_leaning = Workspace(options=[Option(id="a", kind="career", name="A")])
     with pytest.raises(ValueError, match="has none"):
-        summary_csv(no_leaning, verdict="confirmed")
+        _csv(no_leaning, verdict="confirmed")
+
+
+def test_the_summary_of_a_decision_carries_its_p_first_and_the_leanings_verdict():
+    decision = decide(demo_workspace())
+    text = summary_csv(decision)
+    assert text == _csv(
+        demo_workspace(), p_first=decision.robustness.p_first_by_id(), verdict=decision.leaning_verdict
+    )
+    rows = _rows(text)
+    assert all(r["p_first"].isdigit() for r in rows)
+    assert [r["verdict"] for r in rows] == ["confirmed"] + [""] * 7 and rows[0]["verdict"] in VERDICT_CODES
+    assert summary_bytes(decision) == csv_bytes(text) and summary_bytes(decision).startswith(b"\xef\xbb\xbf")
+    assert summary_bytes(decision, bom=False) == text.encode("utf-8")
+    no_leaning = Workspace(options=[Option(id="a", kind="career", name="A"), Option(id="b", kind="career", name="B")])
+    assert all(r["verdict"] == "" for r in _rows(summary_csv(decide(no_leaning))))
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(workspaces())
+def test_ids_change_no_byte_of_the_summary(ws):
+    # The Export page summarises the stored workspace; `tenfold summary` reads its file, renumbered.
+    assert summary_bytes(decide(ws, seed=5)) == summary_bytes(decide(renumber_ids(ws), seed=5))
 
 
 @pytest.mark.parametrize("payload", OWASP_PAYLOADS)
@@ -153,7 +184,7 @@ def test_option_and_career_names_are_neutralised_in_the_summary():
     payloads = [p for p in OWASP_PAYLOADS if not p[0].isspace()]
     options = [Option(id=f"c{n}", kind="career", name=p) for n, p in enumerate(payloads)]
     options += [Option(id=f"e{n}", kind="employer", name=f"Employer {n}", career=f"c{n}") for n in range(len(payloads))]
-    rows = _rows(summary_csv(Workspace(options=options)))
+    rows = _rows(_csv(Workspace(options=options)))
     assert sorted(r["name"] for r in rows if r["kind"] == "career") == sorted("'" + p for p in payloads)
     assert sorted(r["career"] for r in rows if r["kind"] == "employer") == sorted("'" + p for p in payloads)
     for row in rows:
@@ -173,7 +204,7 @@ def test_quoting_follows_rfc_4180():
         Option(id="b", kind="career", name="Two\nlines"),  # a name is one line: the break becomes a space
         Option(id="c", kind="employer", name="Trailing ; semicolon", career="a"),
     ])
-    text = summary_csv(ws)
+    text = _csv(ws)
     assert '"Nurse, ""night"" shifts"' in text
     assert text.endswith("\r\n") and text.count("\r\n") == 4 and "\n" not in text.replace("\r\n", "")
     names = [r["name"] for r in _rows(text)]
@@ -190,13 +221,13 @@ def _non_ascii_workspace() -> Workspace:
 
 
 def test_downloads_are_utf8_with_a_byte_order_mark():
-    data = csv_bytes(summary_csv(_non_ascii_workspace()))
+    data = csv_bytes(_csv(_non_ascii_workspace()))
     assert data.startswith(b"\xef\xbb\xbf" + EXACT_HEADER.encode())
     assert "看護師".encode() in data
 
 
 def test_non_ascii_survives_pandas():
-    data = csv_bytes(summary_csv(_non_ascii_workspace()))
+    data = csv_bytes(_csv(_non_ascii_workspace()))
     frame = pd.read_csv(io.BytesIO(data), dtype=str, keep_default_na=False)
     assert list(frame.columns) == list(SUMMARY_HEADER)
     assert set(frame["name"]) == {*NON_ASCII, "Hôpital Saint-Éloi"}
@@ -204,7 +235,7 @@ def test_non_ascii_survives_pandas():
 
 
 def test_non_ascii_survives_the_csv_module():
-    data = csv_bytes(summary_csv(_non_ascii_workspace()))
+    data = csv_bytes(_csv(_non_ascii_workspace()))
     with io.TextIOWrapper(io.BytesIO(data), encoding="utf-8-sig", newline="") as handle:
         rows = list(csv.reader(handle))
     assert rows[0] == list(SUMMARY_HEADER)
@@ -224,22 +255,10 @@ def test_cohort_csv():
     ]
 
 
-def test_cohort_top_option_is_of_the_leanings_kind():
-    ws = Workspace(
-        options=[Option(id="c", kind="career", name="Nursing"),
-                 Option(id="e", kind="employer", name="Clinic", leaning=True)],
-        interviews=[_self(("c", "culture", 5), ("e", "culture", 2))],
-    )
-    row = cohort_row("Ana", ws)
-    assert (row.top_option, row.top_score, row.leaning) == ("Clinic", 25.0, "Clinic")
-    unrated = cohort_row("Bo", Workspace())
-    assert (unrated.top_option, unrated.top_score, unrated.top_coverage) == ("", None, None)
-
-
 @settings(max_examples=80, suppress_health_check=[HealthCheck.too_slow])
 @given(workspaces())
 def test_any_workspace_gives_one_safe_row_per_option(ws):
-    text = summary_csv(ws)
+    text = _csv(ws)
     rows = list(csv.reader(io.StringIO(text, newline="")))
     assert rows[0] == list(SUMMARY_HEADER)
     body = rows[1:]

@@ -1,5 +1,5 @@
-"""Workshops without Streamlit or SQL: join codes, counsellor passcodes, the sign-in guard and
-what a counsellor sees of each participant.
+"""Workshop access without Streamlit or SQL: join codes, workshop and display names, counsellor
+passcodes and the sign-in guard.
 
 - A join code is six characters a counsellor can read aloud: capital letters and digits
   without the look-alikes 0/O and 1/I/l. 32 symbols, so about a billion codes; the database
@@ -11,9 +11,9 @@ what a counsellor sees of each participant.
   the session is locked for `LOCK_SECONDS` (doubling with each further lock, up to
   `LOCK_SECONDS_MAX`), and during a lock even the right passcode is refused. The guard is a
   frozen value with the clock passed in, so tests move time instead of sleeping.
-- A participant's summary for the counsellor (`ParticipantSummary`) is computed only from a
-  workspace the caller has already found to be shared; it holds numbers and names, never ids
-  or tokens.
+
+Standard library and `core.models` only: storage imports this, and `tenfold ready` imports storage.
+What a counsellor sees of the participants is `core.cohort`.
 """
 
 from __future__ import annotations
@@ -27,13 +27,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
-import numpy as np
-
-from core.decision import decide
-from core.dimensions import DIMENSION_KEYS, WEIGHT_MAX
-from core.models import TenfoldError, Workspace, typed_name
-from core.scoring import evidence
-from core.summary import CohortRow, cohort_row
+from core.models import TenfoldError, typed_name
 
 # --- join codes ---------------------------------------------------------------------------------
 
@@ -190,68 +184,3 @@ def lock_message(seconds: float) -> str:
         f"Too many wrong passcodes from this browser. Signing in is paused for "
         f"{minutes} minute{'s' if minutes != 1 else ''}; after that you can try again."
     )
-
-
-# --- what the counsellor sees of one participant --------------------------------------------------
-
-
-@dataclass(frozen=True)
-class ParticipantSummary:
-    """One sharing participant as the counsellor sees them: the cohort row and, per dimension,
-    the participant's weight and the share of their options with no rating (None without options)."""
-
-    row: CohortRow
-    weights: tuple[int, ...]
-    unrated_share: tuple[float | None, ...]
-
-
-def participant_summary(display_name: str, workspace: Workspace) -> ParticipantSummary:
-    ev = evidence(workspace)
-    # An employer that inherits its career's value on a dimension has evidence there.
-    unrated: tuple[float | None, ...] = (
-        tuple(float(x) for x in np.isnan(ev.mean).mean(axis=0)) if ev.n else (None,) * len(DIMENSION_KEYS)
-    )
-    return ParticipantSummary(
-        row=cohort_row(display_name, workspace, verdict=participant_verdict(workspace)),
-        weights=tuple(int(workspace.weights[k]) for k in DIMENSION_KEYS),
-        unrated_share=unrated,
-    )
-
-
-def participant_verdict(workspace: Workspace) -> str | None:
-    """The leaning's verdict code (core.decision, same seed as the participant's own Decision
-    page, so both say the same); None when the participant has no leaning."""
-    return decide(workspace).leaning_verdict
-
-
-@dataclass(frozen=True)
-class DimensionNeed:
-    """One dimension across the sharing participants."""
-
-    key: str
-    mean_weight: float  # 0-5, NaN with no participant
-    unrated_share: float  # 0-1: options without a rating, averaged over participants with options
-    priority: float  # 0-1: unrated share weighted by importance (weight / WEIGHT_MAX), ditto
-
-
-def cohort_needs(summaries: list[ParticipantSummary]) -> list[DimensionNeed]:
-    """How the cohort weights each dimension and where its evidence is thinnest.
-
-    Every participant counts once, however many options they have: a participant with twenty
-    options must not drown out five with two each. `priority` is what to cover in the next
-    session: the share of options nobody has asked about yet, weighted by how much it matters
-    to the participant it belongs to.
-    """
-    n_dims = len(DIMENSION_KEYS)
-    weights = np.array([s.weights for s in summaries], dtype=float).reshape(-1, n_dims)
-    with_options = [s for s in summaries if s.unrated_share[0] is not None]
-    unrated = np.array([s.unrated_share for s in with_options], dtype=float).reshape(-1, n_dims)
-    their_weights = np.array([s.weights for s in with_options], dtype=float).reshape(-1, n_dims)
-    nothing = np.full(n_dims, np.nan)
-    mean_weight = weights.mean(axis=0) if len(weights) else nothing
-    share = unrated.mean(axis=0) if len(unrated) else nothing
-    priority = (unrated * their_weights / WEIGHT_MAX).mean(axis=0) if len(unrated) else nothing
-    return [
-        DimensionNeed(key, float(mean_weight[i]), float(share[i]), float(priority[i]))
-        for i, key in enumerate(DIMENSION_KEYS)
-    ]
