@@ -161,6 +161,7 @@ def outputs(name: str, ws: Workspace, *, full: bool) -> Iterator[tuple[str, Call
 
 def cohort_outputs(spaces: list[tuple[str, Workspace]]) -> Iterator[tuple[str, Callable[[], Any]]]:
     from core import cohort, summary
+    from views import cohort as cohort_views
 
     people = [cohort.participant_summary(f"P{i}", ws) for i, (_, ws) in enumerate(spaces)]
     needs = cohort.cohort_needs(people)
