@@ -1,5 +1,4 @@
-"""Weighted scores, coverage and ranks, exactly as DESIGN.md defines them (the loops over options
-are compiled: core/kernels.py).
+"""Weighted scores, coverage and ranks, exactly as DESIGN.md defines them.
 
 - m(o, d): the mean of every rating of option o on dimension d (interviews and
   self-assessments alike), with its count and spread. "Not discussed" is missing (NaN),
@@ -20,7 +19,6 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from core import kernels
 from core.dimensions import DIMENSION_KEYS, SCORE_MAX, SCORE_MIN
 from core.models import Workspace
 
@@ -34,8 +32,6 @@ RANK_DECIMALS = 9
 RANK_STEPS_PER_POINT = 10.0**RANK_DECIMALS
 # Score points per rating step above the bottom of the scale: the top of the scale is 100.
 POINTS_PER_UNIT = 100.0 / (SCORE_MAX - SCORE_MIN)
-# Floats, like every other argument of the compiled loops: one set of argument types, one compilation.
-_FLOOR = float(SCORE_MIN)
 # Options compete within their kind; this is also the order kinds are listed in.
 KIND_GROUP = {"career": 0, "employer": 1}
 
@@ -146,25 +142,55 @@ def evidence(workspace: Workspace) -> Evidence:
     )
 
 
+# --- The score: one formula, for the ranking and the contributions ---------------------------
+
+
 def weighted_scores(mean: np.ndarray, weights: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Score (0-100, NaN when no evidence counts) and coverage (0-1) for each row of `mean`.
 
     `mean` may carry leading axes (..., n, 10), e.g. one matrix per step of the history.
     """
-    mean = np.asarray(mean, dtype=np.float64)
-    rows = np.ascontiguousarray(mean.reshape(-1, N_DIMENSIONS))
-    score, coverage = kernels.score_rows(rows, _as_weights(weights), _FLOOR, POINTS_PER_UNIT)
-    return score.reshape(mean.shape[:-1]), coverage.reshape(mean.shape[:-1])
+    mean, weights = np.asarray(mean, dtype=np.float64), _as_weights(weights)
+    has, used = _evidence_weight(mean, weights)
+    points = _sum_in_order(np.where(has, weights * (mean - SCORE_MIN), 0.0))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        score = np.where(used > 0, points * POINTS_PER_UNIT / used, np.nan)
+    total = _sum_in_order(weights)
+    coverage = used / total if total > 0 else np.zeros_like(used)
+    return score, coverage
 
 
 def contributions(mean: np.ndarray, weights: np.ndarray) -> np.ndarray:
-    """Each dimension's share of each option's score, in score points (rows sum to the score)."""
-    has = ~np.isnan(mean)
-    w = weights[None, :] * has
-    used = w.sum(axis=1, keepdims=True)
+    """Each dimension's share of each option's score, in score points: the terms of the score's
+    sum over the same E(o), so each row adds up to `weighted_scores` (NaN where no value)."""
+    mean, weights = np.asarray(mean, dtype=np.float64), _as_weights(weights)
+    has, used = _evidence_weight(mean, weights)
     with np.errstate(invalid="ignore", divide="ignore"):
-        part = 100.0 * w * np.where(has, mean - SCORE_MIN, 0.0) / ((SCORE_MAX - SCORE_MIN) * used)
-    return np.where(has & (used > 0), part, np.nan)
+        part = POINTS_PER_UNIT * weights * (mean - SCORE_MIN) / used[..., None]
+    return np.where(has & (used[..., None] > 0), part, np.nan)
+
+
+def _evidence_weight(mean: np.ndarray, weights: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """E(o) for each row of `mean`, the dimensions where it has a value, and sum_E w_d (a weight of
+    0 adds nothing, so it is as if E held only the dimensions with a weight above 0)."""
+    has = ~np.isnan(mean)
+    return has, _sum_in_order(np.where(has, weights, 0.0))
+
+
+def _sum_in_order(values: np.ndarray) -> np.ndarray:
+    """Sum over the last axis, one dimension after the other. `np.sum` pairs the terms up
+    differently, which can change the last bit of a score, and so of every number shown."""
+    return np.cumsum(values, axis=-1)[..., -1]
+
+
+def _as_weights(weights: np.ndarray) -> np.ndarray:
+    weights = np.asarray(weights, dtype=np.float64)
+    if weights.shape != (N_DIMENSIONS,):
+        raise ValueError(f"expected {N_DIMENSIONS} weights, got an array of shape {weights.shape}")
+    return weights
+
+
+# --- Ranks -------------------------------------------------------------------------------------
 
 
 def ranks_within_kind(score: np.ndarray, kinds: np.ndarray) -> np.ndarray:
@@ -173,42 +199,36 @@ def ranks_within_kind(score: np.ndarray, kinds: np.ndarray) -> np.ndarray:
     `kinds` may hold any labels (e.g. "career"/"employer"): options with equal labels compete.
     """
     _labels, group = np.unique(np.asarray(kinds), return_inverse=True)
-    score = np.ascontiguousarray(score, dtype=np.float64)
-    return kernels.competition_ranks(score, group.astype(np.int64), RANK_STEPS_PER_POINT)
+    return _competition_ranks(np.asarray(score, dtype=np.float64), group.reshape(-1))
 
 
 def rank_options(
     mean: np.ndarray, weights: np.ndarray, kind_group: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Score, coverage and rank within kind of each row of `mean` (n, 10), in one pass.
+    """Score, coverage and rank within kind of each row of `mean` (n, 10).
 
     `kind_group` is `Evidence.kind_group`: 0 for careers, 1 for employers.
     """
-    return kernels.score_and_rank(
-        np.ascontiguousarray(mean, dtype=np.float64),
-        _as_weights(weights),
-        _FLOOR,
-        POINTS_PER_UNIT,
-        np.ascontiguousarray(kind_group, dtype=np.int64),
-        RANK_STEPS_PER_POINT,
-    )
+    score, coverage = weighted_scores(mean, weights)
+    return score, coverage, _competition_ranks(score, np.asarray(kind_group))
 
 
-def warm_up() -> None:
-    """Compile the loops behind the three functions above (or load them from the disk cache) now,
-    with the argument types the app uses, so that no page waits for it."""
-    mean = np.array([[3.0] * N_DIMENSIONS, [np.nan] * N_DIMENSIONS])
-    weights = np.ones(N_DIMENSIONS)
-    score, _coverage = weighted_scores(mean, weights)
-    ranks_within_kind(score, np.array(list(KIND_GROUP), dtype=object))
-    rank_options(mean, weights, np.array(list(KIND_GROUP.values())))
+def _competition_ranks(score: np.ndarray, group: np.ndarray) -> np.ndarray:
+    """Ranks among the options of each group (0, 1, ...): one more than the options of the group
+    with a better score, so ties share the best place (1, 2, 2, 4); no score (NaN) shares the
+    place after every scored option of its group.
 
-
-def _as_weights(weights: np.ndarray) -> np.ndarray:
-    weights = np.ascontiguousarray(weights, dtype=np.float64)
-    if weights.shape != (N_DIMENSIONS,):
-        raise ValueError(f"expected {N_DIMENSIONS} weights, got an array of shape {weights.shape}")
-    return weights
+    Scores are compared as whole numbers of 1 / `RANK_STEPS_PER_POINT` points, so float noise
+    never splits a tie.
+    """
+    key = -np.rint(score * RANK_STEPS_PER_POINT)  # negated: the best sorts first, NaN (no score) last
+    rank = np.empty(len(key), dtype=np.int64)
+    for g in range(int(group.max()) + 1 if len(group) else 0):
+        members = group == g
+        mine = key[members]
+        # Sorted, the first position of a key counts the better keys before it (NaN: every scored one).
+        rank[members] = np.searchsorted(np.sort(mine), mine) + 1
+    return rank
 
 
 @dataclass(frozen=True)

@@ -383,18 +383,3 @@ def test_standing_ranks_match_its_own_scores(ws):
     s = standing(ws)
     np.testing.assert_array_equal(s.rank, ranks_within_kind(s.score, s.evidence.kinds))
 
-
-def test_warming_up_compiles_exactly_what_the_app_calls():
-    """The server warms the loops up in the background; a later call with other argument types
-    (an int where a float was) would compile again, in front of a participant."""
-    from core import kernels
-    from core.decision import decide
-
-    ws = demo_workspace()
-    s = standing(ws)
-    weighted_scores(s.evidence.mean, s.evidence.weights)
-    ranks_within_kind(s.score, s.evidence.kinds)
-    score_history(ws)
-    decide(ws, draws=200)
-    for kernel in (kernels.score_rows, kernels.competition_ranks, kernels.score_and_rank):
-        assert len(kernel.signatures) == 1, kernel.signatures
