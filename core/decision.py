@@ -40,16 +40,18 @@ import pandas as pd
 
 from core.dimensions import BY_KEY, DIMENSION_KEYS, SCORE_MAX, SCORE_MIN, WEIGHT_MAX
 from core.models import Workspace
-from core.robustness import (
-    DEFAULT_SEED,
-    DRAWS,
-    RATING_SD,
-    SCORE_SCALE,
-    Robustness,
-    cell_model,
-    robustness,
+from core.robustness import DEFAULT_SEED, DRAWS, RATING_SD, Robustness, cell_model, profile_score, robustness
+from core.scoring import (
+    POINTS_PER_UNIT,
+    RANK_DECIMALS,
+    THIN_COVERAGE,
+    Evidence,
+    Standing,
+    contributions,
+    ranks_within_kind,
+    standing,
+    weighted_scores,
 )
-from core.scoring import THIN_COVERAGE, Evidence, Standing, contributions, ranks_within_kind, standing, weighted_scores
 
 # --- Thresholds: named once, shown to the user by `thresholds_in_words`. ----------------------
 
@@ -88,7 +90,7 @@ VERDICT_CODES = (CONFIRMED, CLOSE_CALL, RECONSIDER, NOT_ENOUGH_EVIDENCE)
 
 _KIND_PLURAL = {"career": "careers", "employer": "employers"}
 # Scores closer than this (on 0-100) count as equal, as in `core.scoring.ranks_within_kind`.
-_SCORE_TOLERANCE = 1e-9
+_SCORE_TOLERANCE = 10.0**-RANK_DECIMALS
 
 
 def _count(n: int, noun: str) -> str:
@@ -203,6 +205,23 @@ class _Scores:
     r: np.ndarray
     s: np.ndarray
 
+    @classmethod
+    def along(cls, mean: np.ndarray, weights: np.ndarray, j: int) -> _Scores:
+        """The scores of the rows of `mean` (n, 10) as dimension j's weight t runs, every other
+        weight held at `weights` (see `sensitivity`): `core.scoring.weighted_scores` in closed
+        form, and a test holds the two together."""
+        value = mean - SCORE_MIN
+        has = ~np.isnan(value)
+        value = np.nan_to_num(value)
+        others = weights.astype(float).copy()
+        others[j] = 0.0
+        return cls(
+            p=POINTS_PER_UNIT * (has * value * others).sum(axis=1),
+            q=POINTS_PER_UNIT * np.where(has[:, j], value[:, j], 0.0),
+            r=(has * others).sum(axis=1),
+            s=has[:, j].astype(float),
+        )
+
     def at(self, t: float) -> np.ndarray:
         """Scores at weight t; -inf for an option with no score there."""
         den = self.r + self.s * t
@@ -269,19 +288,9 @@ def sensitivity(
     r = int(np.flatnonzero(members == top_row)[0])
     rivals = np.arange(len(members)) != r
 
-    value = ev.mean[members] - SCORE_MIN
-    has = ~np.isnan(value)
-    value = np.nan_to_num(value)
     ranges = []
     for j, key in enumerate(DIMENSION_KEYS):
-        others = ev.weights.astype(float).copy()
-        others[j] = 0.0
-        scores = _Scores(
-            p=SCORE_SCALE * (has * value * others).sum(axis=1),
-            q=SCORE_SCALE * np.where(has[:, j], value[:, j], 0.0),
-            r=(has * others).sum(axis=1),
-            s=has[:, j].astype(float),
-        )
+        scores = _Scores.along(ev.mean[members], ev.weights, j)
         p, q, rr, s = scores.p, scores.q, scores.r, scores.s
         roots = _crossings(p[r], q[r], rr[r], s[r], p[rivals], q[rivals], rr[rivals], s[rivals], max_weight)
         stated = float(ev.weights[j])
@@ -577,7 +586,7 @@ def ask_next(st: Standing, rb: Robustness, *, kind: str | None = None, count: in
     weights = ev.weights.astype(float)
     share = weights / weights.sum()
     centre, sd = cell_model(ev)
-    expected = SCORE_SCALE * (centre[members] @ share - SCORE_MIN)
+    expected = profile_score(centre[members] @ share)
     order = np.argsort(-expected, kind="stable")
     leader = order[0]
     runner_up = expected[order[1]] if len(members) > 1 else expected[leader] - 100.0
@@ -590,7 +599,7 @@ def ask_next(st: Standing, rb: Robustness, *, kind: str | None = None, count: in
     spread = np.nan_to_num(ev.spread[members])
     after = np.where(own > 0, np.sqrt(RATING_SD**2 + spread**2) / np.sqrt(own + 1), RATING_SD)
     tau = np.sqrt(np.clip(sd[members] ** 2 - after**2, 0.0, None))
-    swing = SCORE_SCALE * share[None, :] * tau
+    swing = POINTS_PER_UNIT * share[None, :] * tau
     g = np.maximum(distance, 0.0)[:, None] * np.ones_like(swing)
     with np.errstate(divide="ignore", invalid="ignore"):
         z = np.where(swing > 0, g / swing, np.inf)

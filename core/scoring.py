@@ -1,12 +1,12 @@
-"""Weighted scores, coverage and ranks, exactly as DESIGN.md defines them.
+"""Means, inheritance, scores, coverage and ranks: each rule once, as DESIGN.md specifies them.
 
 - m(o, d): the mean of every rating of option o on dimension d (interviews and
   self-assessments alike), with its count and spread. "Not discussed" is missing (NaN),
   never 0.
 - An employer linked to a career, with no rating of its own on d, takes the career's
-  m(career, d), flagged as inherited.
+  m(career, d), flagged as inherited (`inherit`).
 - score(o) = 100 * sum_E w_d (m(o,d) - 1) / (4 * sum_E w_d), over E(o) = the dimensions
-  with a value and a weight above 0; no score (NaN) when E is empty.
+  with a value and a weight above 0; no score (NaN) when E is empty (`weighted_scores`).
 - coverage(o) = sum_E w_d / sum_d w_d.
 - Ranks count within each kind (careers, employers); ties share the best rank (1, 2, 2, 4);
   unscored options come last, sharing the rank after the last scored one.
@@ -31,6 +31,7 @@ THIN_COVERAGE = 0.5
 RANK_DECIMALS = 9
 RANK_STEPS_PER_POINT = 10.0**RANK_DECIMALS
 # Score points per rating step above the bottom of the scale: the top of the scale is 100.
+# The one scale of every score, drawn score and score interval (docs/scoring.md, "Score").
 POINTS_PER_UNIT = 100.0 / (SCORE_MAX - SCORE_MIN)
 # Options compete within their kind; this is also the order kinds are listed in.
 KIND_GROUP = {"career": 0, "employer": 1}
@@ -87,34 +88,46 @@ def rating_sums(workspace: Workspace) -> tuple[np.ndarray, np.ndarray, np.ndarra
     return total, squares, count, position
 
 
-def _inherit(
-    mean: np.ndarray, spread: np.ndarray, count: np.ndarray, career_rows: np.ndarray
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """Fill an employer's missing dimensions from its career's own values."""
+def _means(total: np.ndarray, count: np.ndarray) -> np.ndarray:
+    """m(o, d): the mean of the ratings summed in `total`, NaN (not discussed) where there are none."""
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(count > 0, total / count, np.nan)
+
+
+def _career_rows(workspace: Workspace, position: dict[str, int]) -> np.ndarray:
+    """Each option's career as a row of the workspace's options, -1 for none."""
+    return np.array([position.get(o.career, -1) if o.career else -1 for o in workspace.options], dtype=np.int64)
+
+
+def inherit(mean: np.ndarray, career_rows: np.ndarray, *alongside: np.ndarray) -> tuple[np.ndarray, ...]:
+    """The inheritance rule (docs/scoring.md, "Inheritance"), the one place it is written.
+
+    An option linked to a career (`career_rows`, (n,): the career's row, -1 for none) that has
+    no value of its own on a dimension takes its career's value there, if the career has one.
+    `mean` is (..., n, 10): leading axes are kept apart (e.g. one matrix per step of the
+    history). Returns the inherited mask (shape of `mean`), then `mean` and each array of
+    `alongside` (the same shape, e.g. spread and count) with the inherited cells taken from
+    the career's row.
+    """
     linked = career_rows >= 0
-    inherited = np.zeros(mean.shape, dtype=bool)
     if not linked.any():
-        return mean, spread, count, inherited
+        return (np.zeros(mean.shape, dtype=bool), mean, *alongside)
     source = np.where(linked, career_rows, 0)
-    inherited = linked[:, None] & np.isnan(mean) & ~np.isnan(mean[source])
-    return (
-        np.where(inherited, mean[source], mean),
-        np.where(inherited, spread[source], spread),
-        np.where(inherited, count[source], count),
-        inherited,
-    )
+    inherited = linked[:, None] & np.isnan(mean) & ~np.isnan(mean[..., source, :])
+    return (inherited, *(np.where(inherited, values[..., source, :], values) for values in (mean, *alongside)))
+
+
+def _weights(workspace: Workspace) -> np.ndarray:
+    return np.array([workspace.weights[k] for k in DIMENSION_KEYS], dtype=float)
 
 
 def evidence(workspace: Workspace) -> Evidence:
     total, squares, count, position = rating_sums(workspace)
+    mean = _means(total, count)
     with np.errstate(invalid="ignore", divide="ignore"):
-        mean = np.where(count > 0, total / count, np.nan)
         variance = np.where(count > 0, squares / count - mean * mean, np.nan)
     spread = np.sqrt(np.clip(variance, 0, None))
-    career_rows = np.array(
-        [position.get(o.career, -1) if o.career else -1 for o in workspace.options], dtype=np.int64
-    )
-    mean, spread, count, inherited = _inherit(mean, spread, count, career_rows)
+    inherited, mean, spread, count = inherit(mean, _career_rows(workspace, position), spread, count)
 
     own = np.zeros(len(workspace.options), dtype=np.int64)
     interviewed = np.zeros(len(workspace.options), dtype=np.int64)
@@ -136,7 +149,7 @@ def evidence(workspace: Workspace) -> Evidence:
         count=count,
         spread=spread,
         inherited=inherited,
-        weights=np.array([workspace.weights[k] for k in DIMENSION_KEYS], dtype=float),
+        weights=_weights(workspace),
         own_ratings=own,
         interviews=interviewed,
     )
@@ -148,7 +161,11 @@ def evidence(workspace: Workspace) -> Evidence:
 def weighted_scores(mean: np.ndarray, weights: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Score (0-100, NaN when no evidence counts) and coverage (0-1) for each row of `mean`.
 
-    `mean` may carry leading axes (..., n, 10), e.g. one matrix per step of the history.
+    The score formula of docs/scoring.md, written once: the ranking, the history and the
+    pages' scores come from here, `contributions` splits it by dimension, and the sensitivity
+    and the Monte Carlo, which need it in other vectorised forms, are tested against it.
+    `mean` may carry leading axes (..., n, 10), e.g. one matrix per step of the history; NaN
+    in it is "no value".
     """
     mean, weights = np.asarray(mean, dtype=np.float64), _as_weights(weights)
     has, used = _evidence_weight(mean, weights)
@@ -286,17 +303,9 @@ def score_history(workspace: Workspace) -> pd.DataFrame:
         for rating in entry.ratings:
             total[step, position[rating.option], _DIM_INDEX[rating.dimension]] += rating.score
             count[step, position[rating.option], _DIM_INDEX[rating.dimension]] += 1
-    total, count = total.cumsum(axis=0), count.cumsum(axis=0)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        mean = np.where(count > 0, total / count, np.nan)
-    career_rows = np.array([position.get(o.career, -1) if o.career else -1 for o in workspace.options])
-    linked = career_rows >= 0
-    if linked.any():
-        source = mean[:, np.where(linked, career_rows, 0), :]
-        take = linked[None, :, None] & np.isnan(mean) & ~np.isnan(source)
-        mean = np.where(take, source, mean)
-    weights = np.array([workspace.weights[k] for k in DIMENSION_KEYS], dtype=float)
-    score, coverage = weighted_scores(mean, weights)
+    mean = _means(total.cumsum(axis=0), count.cumsum(axis=0))
+    _inherited, mean = inherit(mean, _career_rows(workspace, position))
+    score, coverage = weighted_scores(mean, _weights(workspace))
     steps, options_idx = np.nonzero(~np.isnan(score))
     return pd.DataFrame(
         {

@@ -18,6 +18,7 @@ from core.scoring import (
     THIN_COVERAGE,
     contributions,
     evidence,
+    inherit,
     rank_options,
     ranks_within_kind,
     score_history,
@@ -316,6 +317,34 @@ def test_ranks_are_competition_ranks_within_kind(score, draw):
             assert ranks[i] == 1 + (score[same] > score[i]).sum()  # ties share: 1, 2, 2, 4
 
 
+
+@PROPERTY
+@given(matrices())
+def test_contributions_are_the_terms_of_the_one_score(data):
+    mean, weights = data
+    parts = contributions(mean, weights)
+    score, _coverage = weighted_scores(mean, weights)
+    scored = ~np.isnan(score)
+    np.testing.assert_allclose(np.nansum(parts, axis=1)[scored], score[scored], rtol=0, atol=1e-9)
+    assert np.isnan(parts[~scored]).all()
+    assert (np.isnan(parts) == (np.isnan(mean) | ~scored[:, None])).all()  # a value counts, even at weight 0
+
+
+def test_inheritance_keeps_leading_axes_apart():
+    rng = np.random.default_rng(3)
+    mean = rng.uniform(SCORE_MIN, SCORE_MAX, size=(3, 4, D))
+    mean[rng.random(mean.shape) < 0.5] = np.nan
+    companion = rng.random(mean.shape)
+    career_rows = np.array([-1, 0, 0, -1])
+    inherited, filled, carried = inherit(mean, career_rows, companion)
+    for step in range(3):
+        one = inherit(mean[step], career_rows, companion[step])
+        for whole, sliced in zip((inherited, filled, carried), one, strict=True):
+            np.testing.assert_array_equal(whole[step], sliced)
+    assert not inherited[:, [0, 3]].any()  # no career, nothing inherited
+    assert (filled[inherited] == np.broadcast_to(mean[:, [0], :], mean.shape)[inherited]).all()
+
+
 # --- whole workspaces -------------------------------------------------------------------------
 
 
@@ -383,3 +412,20 @@ def test_standing_ranks_match_its_own_scores(ws):
     s = standing(ws)
     np.testing.assert_array_equal(s.rank, ranks_within_kind(s.score, s.evidence.kinds))
 
+
+
+@PROPERTY
+@given(workspaces())
+def test_every_step_of_the_history_is_the_standing_of_the_entries_so_far(ws):
+    """The history's means and inheritance are the standing's: the same rule at every step."""
+    history = score_history(ws)
+    entries = sorted(ws.interviews, key=lambda i: (i.date, i.id))
+    for step in range(1, len(entries) + 1):
+        so_far = standing(ws.model_copy(update={"interviews": entries[:step]}))
+        rows = history[history["step"] == step].set_index("option")
+        for i, option in enumerate(ws.options):
+            if np.isnan(so_far.score[i]):
+                assert option.name not in rows.index
+            else:
+                assert rows.loc[option.name, "score"] == so_far.score[i]
+                assert rows.loc[option.name, "coverage"] == so_far.coverage[i]
