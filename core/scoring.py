@@ -1,4 +1,4 @@
-"""Means, inheritance, scores, coverage and ranks: each rule once, as DESIGN.md specifies them.
+"""Means, inheritance, scores, coverage and ranks: each rule once, as docs/scoring.md specifies them.
 
 - m(o, d): the mean of every rating of option o on dimension d (interviews and
   self-assessments alike), with its count and spread. "Not discussed" is missing (NaN),

@@ -1,6 +1,6 @@
 """The CSV files people take home: the decision summary and the counsellor's cohort table.
 
-Both follow DESIGN.md ("Files people keep") and are safe to open in a spreadsheet:
+Both follow docs/workspace-format.md ("The decision summary CSV") and are safe to open in a spreadsheet:
 
 - Quoting follows RFC 4180 (the csv module, minimal quoting, CRLF line ends): a cell with
   a comma, a double quote or a line break is quoted, and its quotes are doubled.
@@ -53,7 +53,7 @@ COHORT_HEADER: tuple[str, ...] = (
     "leaning",
     "verdict",
 )
-# The verdict codes the CSV may carry (DESIGN.md, decision summary).
+# The verdict codes the CSV may carry (docs/scoring.md, "The verdict").
 VERDICTS: tuple[str, ...] = ("confirmed", "close_call", "reconsider", "not_enough_evidence")
 # Cells starting with one of these could run as a formula in a spreadsheet (OWASP).
 FORMULA_TRIGGERS: tuple[str, ...] = ("=", "+", "-", "@", "\t", "\r")
@@ -140,7 +140,7 @@ def summary_rows(
 def summary_csv(
     workspace: Workspace, *, p_first: Mapping[str, float] | None = None, verdict: str | None = None
 ) -> str:
-    """The decision summary CSV (DESIGN.md): one row per option, header exactly `SUMMARY_HEADER`.
+    """The decision summary CSV (docs/workspace-format.md): one row per option, header exactly `SUMMARY_HEADER`.
 
     `p_first` maps option ids to the probability (0–1) that the option ranks first among its
     kind, and `verdict` is the leaning's verdict code, both from the decision engine; leave

@@ -1,4 +1,4 @@
-"""core.scoring: worked examples, then the invariants DESIGN.md promises, as hypothesis properties."""
+"""core.scoring: worked examples, then the invariants docs/scoring.md promises, as hypothesis properties."""
 
 from __future__ import annotations
 
@@ -217,7 +217,7 @@ def matrices(draw, min_rows: int = 1, max_rows: int = 12):  # type: ignore[no-un
 
 
 def _reference_score(row: np.ndarray, weights: np.ndarray) -> float:
-    """DESIGN.md's formula, one dimension at a time, skipping what is missing."""
+    """docs/scoring.md's formula, one dimension at a time, skipping what is missing."""
     used = sum(w for m, w in zip(row, weights, strict=True) if not np.isnan(m))
     if used == 0:
         return float("nan")
