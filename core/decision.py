@@ -364,16 +364,16 @@ def focus_kind(ev: Evidence) -> str | None:
     return None
 
 
-def _favourite(st: Standing, rb: Robustness, members: np.ndarray) -> int | None:
+def _favourite(now: Standing, rb: Robustness, members: np.ndarray) -> int | None:
     """The best-ranked scored option of a kind; ties go to the higher p_first, then the earlier."""
-    scored = members[~np.isnan(st.score[members])]
+    scored = members[~np.isnan(now.score[members])]
     if not len(scored):
         return None
-    best = scored[st.rank[scored] == st.rank[scored].min()]
+    best = scored[now.rank[scored] == now.rank[scored].min()]
     return int(best[np.argmax(rb.p_first[best])])
 
 
-def _advantages(st: Standing, gainer: int, other: int) -> tuple[tuple[str, float], ...]:
+def _advantages(now: Standing, gainer: int, other: int) -> tuple[tuple[str, float], ...]:
     """Dimensions where `gainer` gains most on `other`, as (key, score points), largest first.
 
     Points are differences of weighted contributions (`core.scoring.contributions`). Only
@@ -381,8 +381,8 @@ def _advantages(st: Standing, gainer: int, other: int) -> tuple[tuple[str, float
     be named: a dimension only one of them was rated on is a gap to ask about, not an
     advantage.
     """
-    mean = st.evidence.mean
-    parts = contributions(mean, st.evidence.weights)
+    mean = now.evidence.mean
+    parts = contributions(mean, now.evidence.weights)
     with np.errstate(invalid="ignore"):
         better = mean[gainer] > mean[other]  # False wherever either has no value
     gain = np.where(better, parts[gainer] - parts[other], 0.0)
@@ -390,13 +390,13 @@ def _advantages(st: Standing, gainer: int, other: int) -> tuple[tuple[str, float
     return tuple((DIMENSION_KEYS[j], float(gain[j])) for j in order[:DECIDING_DIMENSIONS])
 
 
-def _enough(st: Standing, row: int) -> bool:
-    return bool(st.coverage[row] >= MIN_COVERAGE and st.evidence.own_ratings[row] >= MIN_RATINGS)
+def _enough(now: Standing, row: int) -> bool:
+    return bool(now.coverage[row] >= MIN_COVERAGE and now.evidence.own_ratings[row] >= MIN_RATINGS)
 
 
-def judge(st: Standing, rb: Robustness) -> Verdict:
+def judge(now: Standing, rb: Robustness) -> Verdict:
     """Classify the leaning (or the favourite) as one of `VERDICT_CODES`; see `thresholds_in_words`."""
-    ev = st.evidence
+    ev = now.evidence
     kind = focus_kind(ev)
     if kind is None:
         return Verdict(
@@ -408,7 +408,7 @@ def judge(st: Standing, rb: Robustness) -> Verdict:
     plural = _KIND_PLURAL[kind]
     members = np.flatnonzero(ev.kinds == kind)
     is_leaning = bool(ev.leaning.any())
-    subject = int(np.flatnonzero(ev.leaning)[0]) if is_leaning else _favourite(st, rb, members)
+    subject = int(np.flatnonzero(ev.leaning)[0]) if is_leaning else _favourite(now, rb, members)
     if subject is None:
         return Verdict(
             code=NOT_ENOUGH_EVIDENCE,
@@ -433,18 +433,18 @@ def judge(st: Standing, rb: Robustness) -> Verdict:
             detail="Add at least one other option of this kind and ask about it; a verdict needs a comparison.",
             **common,
         )
-    if not _enough(st, subject):
+    if not _enough(now, subject):
         return Verdict(
             code=NOT_ENOUGH_EVIDENCE,
             headline=f"Not enough evidence yet on {yours}{name}: ask about the gaps below before deciding.",
             detail=(
-                f"Its ratings cover {_percent(st.coverage[subject])} of what matters to you and it has "
+                f"Its ratings cover {_percent(now.coverage[subject])} of what matters to you and it has "
                 f"{_count(ev.own_ratings[subject], 'rating')} of its own; we need at least "
                 f"{_percent(MIN_COVERAGE)} and {_count(MIN_RATINGS, 'rating')}."
             ),
             **common,
         )
-    if not any(_enough(st, o) for o in rivals):
+    if not any(_enough(now, o) for o in rivals):
         return Verdict(
             code=NOT_ENOUGH_EVIDENCE,
             headline=f"You know too little about your other {plural} yet to tell whether {name} is the best of them.",
@@ -455,7 +455,7 @@ def judge(st: Standing, rb: Robustness) -> Verdict:
             **common,
         )
 
-    first = st.rank[subject] == 1
+    first = now.rank[subject] == 1
     runner = int(rivals[np.argmax(rb.p_first[rivals])])
     if first and p >= CONFIRM_P:
         headline = (
@@ -470,19 +470,19 @@ def judge(st: Standing, rb: Robustness) -> Verdict:
             detail=(
                 f"First in {_percent(p)} of plausible cases; we call that confirmed at {_percent(CONFIRM_P)} or more."
             ),
-            deciding=_advantages(st, subject, runner),
+            deciding=_advantages(now, subject, runner),
             **common,
             **with_rival(runner),
         )
 
-    score = st.score[subject]
-    ahead = rivals[st.score[rivals] > score + _SCORE_TOLERANCE]
+    score = now.score[subject]
+    ahead = rivals[now.score[rivals] > score + _SCORE_TOLERANCE]
     strong = ahead[rb.p_first[ahead] >= RECONSIDER_P]
     outsider = (not first) and p < OUTSIDER_P and len(ahead)
     if len(strong) or outsider:
-        rival = int(strong[np.argmax(rb.p_first[strong])]) if len(strong) else _favourite(st, rb, members)
+        rival = int(strong[np.argmax(rb.p_first[strong])]) if len(strong) else _favourite(now, rb, members)
         assert rival is not None
-        deciding = _advantages(st, rival, subject)
+        deciding = _advantages(now, rival, subject)
         rp = float(rb.p_first[rival])
         on = f", mainly on {_join([BY_KEY[k].label for k, _ in deciding])}" if deciding else ""
         detail = (
@@ -503,7 +503,7 @@ def judge(st: Standing, rb: Robustness) -> Verdict:
 
     rival = runner
     rp = float(rb.p_first[rival])
-    deciding = _advantages(st, rival, subject)
+    deciding = _advantages(now, rival, subject)
     return Verdict(
         code=CLOSE_CALL,
         headline=(
@@ -561,7 +561,7 @@ def _upper_tail(x: np.ndarray) -> np.ndarray:
     return _erfc(x / math.sqrt(2)) / 2 if x.size else np.zeros_like(x, dtype=float)
 
 
-def ask_next(st: Standing, rb: Robustness, *, kind: str | None = None, count: int = ASK_NEXT_COUNT) -> tuple[Gap, ...]:
+def ask_next(now: Standing, rb: Robustness, *, kind: str | None = None, count: int = ASK_NEXT_COUNT) -> tuple[Gap, ...]:
     """The gaps of `kind` (default: `focus_kind`) whose answer could most change the decision.
 
     The argument (a value-of-information proxy, cheap and vectorised). At the stated
@@ -578,7 +578,7 @@ def ask_next(st: Standing, rb: Robustness, *, kind: str | None = None, count: in
     Contenders (the subject of the verdict and options first in at least `CONTENDER_P` of
     cases) come first, then the rest, each by that value.
     """
-    ev = st.evidence
+    ev = now.evidence
     kind = kind or focus_kind(ev)
     if kind is None:
         return ()
@@ -694,25 +694,25 @@ def decide(
     workspace: Workspace, *, seed: int = DEFAULT_SEED, draws: int = DRAWS, count: int = ASK_NEXT_COUNT
 ) -> Decision:
     """Standing, robustness, sensitivity, verdict and ask-next for one workspace (pure)."""
-    st = standing(workspace)
-    rb = robustness(st.evidence, draws=draws, seed=seed)
-    kind = focus_kind(st.evidence)
-    verdict = judge(st, rb)
+    now = standing(workspace)
+    rb = robustness(now.evidence, draws=draws, seed=seed)
+    kind = focus_kind(now.evidence)
+    verdict = judge(now, rb)
     sens = None
     if kind is not None:
-        members = np.flatnonzero(st.evidence.kinds == kind)
-        top = _favourite(st, rb, members)
-        if top is not None and st.evidence.leaning[members].any():
-            leaning = int(members[st.evidence.leaning[members]][0])
-            if st.rank[leaning] == 1:
+        members = np.flatnonzero(now.evidence.kinds == kind)
+        top = _favourite(now, rb, members)
+        if top is not None and now.evidence.leaning[members].any():
+            leaning = int(members[now.evidence.leaning[members]][0])
+            if now.rank[leaning] == 1:
                 top = leaning
-        sens = sensitivity(st.evidence, kind, None if top is None else st.evidence.option_ids[top])
+        sens = sensitivity(now.evidence, kind, None if top is None else now.evidence.option_ids[top])
     return Decision(
-        standing=st,
+        standing=now,
         robustness=rb,
         kind=kind,
         sensitivity=sens,
         verdict=verdict,
-        ask_next=ask_next(st, rb, kind=kind, count=count),
+        ask_next=ask_next(now, rb, kind=kind, count=count),
     )
 
