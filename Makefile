@@ -13,8 +13,6 @@ PORT ?= 8501
 $(STAMP): pyproject.toml requirements.lock
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c requirements.lock -e ".[test,postgres]"
-	@# Compile the scoring loops into their disk cache now, so the first page never waits for it.
-	$(BIN)/python -c "from core import scoring; scoring.warm_up()"
 	@touch $(STAMP)
 
 run: $(STAMP)

@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import importlib
-import threading
 from pathlib import Path
 
 import streamlit as st
 from sqlalchemy.exc import OperationalError
 
-from core import scoring
 from ui import counsellor, presentation, router, workspace
 from ui.streamlit_workarounds import disable_nagle
 
@@ -17,24 +14,6 @@ PAGES_DIR = Path(__file__).parent / "pages"
 
 st.set_page_config(page_title="Tenfold", page_icon=":material/balance:", layout="wide")
 disable_nagle()  # once per process: replies without a 40 ms wait (ui/streamlit_workarounds.py)
-
-
-def _prepare() -> None:
-    # The comparison pages' modules (Altair, pandas, the decision engine: about a second to import)
-    # and the compiled scoring loops (seconds on a fresh install, a fraction of one from the disk cache).
-    importlib.import_module("ui.chart_panel")
-    scoring.warm_up()
-
-
-@st.cache_resource(show_spinner=False)
-def _prepare_in_background() -> threading.Thread:
-    """Once per server process, while the first visitor reads Start: no page should wait for it."""
-    thread = threading.Thread(target=_prepare, name="prepare-comparisons", daemon=True)
-    thread.start()
-    return thread
-
-
-_prepare_in_background()
 
 pages = {
     "start": st.Page(PAGES_DIR / "start.py", title="Start", icon=":material/home:", default=True),

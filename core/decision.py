@@ -40,16 +40,18 @@ import pandas as pd
 
 from core.dimensions import BY_KEY, DIMENSION_KEYS, SCORE_MAX, SCORE_MIN, WEIGHT_MAX
 from core.models import Workspace
-from core.robustness import (
-    DEFAULT_SEED,
-    DRAWS,
-    RATING_SD,
-    SCORE_SCALE,
-    Robustness,
-    cell_model,
-    robustness,
+from core.robustness import DEFAULT_SEED, DRAWS, RATING_SD, Robustness, cell_model, profile_score, robustness
+from core.scoring import (
+    POINTS_PER_UNIT,
+    RANK_DECIMALS,
+    THIN_COVERAGE,
+    Evidence,
+    Standing,
+    contributions,
+    ranks_within_kind,
+    standing,
+    weighted_scores,
 )
-from core.scoring import THIN_COVERAGE, Evidence, Standing, contributions, ranks_within_kind, standing, weighted_scores
 
 # --- Thresholds: named once, shown to the user by `thresholds_in_words`. ----------------------
 
@@ -120,7 +122,7 @@ def verdict_label(code: str | None) -> str:
 
 _KIND_PLURAL = {"career": "careers", "employer": "employers"}
 # Scores closer than this (on 0-100) count as equal, as in `core.scoring.ranks_within_kind`.
-_SCORE_TOLERANCE = 1e-9
+_SCORE_TOLERANCE = 10.0**-RANK_DECIMALS
 
 
 def _count(n: int, noun: str) -> str:
@@ -235,6 +237,23 @@ class _Scores:
     r: np.ndarray
     s: np.ndarray
 
+    @classmethod
+    def along(cls, mean: np.ndarray, weights: np.ndarray, j: int) -> _Scores:
+        """The scores of the rows of `mean` (n, 10) as dimension j's weight t runs, every other
+        weight held at `weights` (see `sensitivity`): `core.scoring.weighted_scores` in closed
+        form, and a test holds the two together."""
+        value = mean - SCORE_MIN
+        has = ~np.isnan(value)
+        value = np.nan_to_num(value)
+        others = weights.astype(float).copy()
+        others[j] = 0.0
+        return cls(
+            p=POINTS_PER_UNIT * (has * value * others).sum(axis=1),
+            q=POINTS_PER_UNIT * np.where(has[:, j], value[:, j], 0.0),
+            r=(has * others).sum(axis=1),
+            s=has[:, j].astype(float),
+        )
+
     def at(self, t: float) -> np.ndarray:
         """Scores at weight t; -inf for an option with no score there."""
         den = self.r + self.s * t
@@ -301,19 +320,9 @@ def sensitivity(
     r = int(np.flatnonzero(members == top_row)[0])
     rivals = np.arange(len(members)) != r
 
-    value = ev.mean[members] - SCORE_MIN
-    has = ~np.isnan(value)
-    value = np.nan_to_num(value)
     ranges = []
     for j, key in enumerate(DIMENSION_KEYS):
-        others = ev.weights.astype(float).copy()
-        others[j] = 0.0
-        scores = _Scores(
-            p=SCORE_SCALE * (has * value * others).sum(axis=1),
-            q=SCORE_SCALE * np.where(has[:, j], value[:, j], 0.0),
-            r=(has * others).sum(axis=1),
-            s=has[:, j].astype(float),
-        )
+        scores = _Scores.along(ev.mean[members], ev.weights, j)
         p, q, rr, s = scores.p, scores.q, scores.r, scores.s
         roots = _crossings(p[r], q[r], rr[r], s[r], p[rivals], q[rivals], rr[rivals], s[rivals], max_weight)
         stated = float(ev.weights[j])
@@ -387,16 +396,16 @@ def focus_kind(ev: Evidence) -> str | None:
     return None
 
 
-def _favourite(st: Standing, rb: Robustness, members: np.ndarray) -> int | None:
+def _favourite(now: Standing, rb: Robustness, members: np.ndarray) -> int | None:
     """The best-ranked scored option of a kind; ties go to the higher p_first, then the earlier."""
-    scored = members[~np.isnan(st.score[members])]
+    scored = members[~np.isnan(now.score[members])]
     if not len(scored):
         return None
-    best = scored[st.rank[scored] == st.rank[scored].min()]
+    best = scored[now.rank[scored] == now.rank[scored].min()]
     return int(best[np.argmax(rb.p_first[best])])
 
 
-def _advantages(st: Standing, gainer: int, other: int) -> tuple[tuple[str, float], ...]:
+def _advantages(now: Standing, gainer: int, other: int) -> tuple[tuple[str, float], ...]:
     """Dimensions where `gainer` gains most on `other`, as (key, score points), largest first.
 
     Points are differences of weighted contributions (`core.scoring.contributions`). Only
@@ -404,8 +413,8 @@ def _advantages(st: Standing, gainer: int, other: int) -> tuple[tuple[str, float
     be named: a dimension only one of them was rated on is a gap to ask about, not an
     advantage.
     """
-    mean = st.evidence.mean
-    parts = contributions(mean, st.evidence.weights)
+    mean = now.evidence.mean
+    parts = contributions(mean, now.evidence.weights)
     with np.errstate(invalid="ignore"):
         better = mean[gainer] > mean[other]  # False wherever either has no value
     gain = np.where(better, parts[gainer] - parts[other], 0.0)
@@ -413,13 +422,13 @@ def _advantages(st: Standing, gainer: int, other: int) -> tuple[tuple[str, float
     return tuple((DIMENSION_KEYS[j], float(gain[j])) for j in order[:DECIDING_DIMENSIONS])
 
 
-def _enough(st: Standing, row: int) -> bool:
-    return bool(st.coverage[row] >= MIN_COVERAGE and st.evidence.own_ratings[row] >= MIN_RATINGS)
+def _enough(now: Standing, row: int) -> bool:
+    return bool(now.coverage[row] >= MIN_COVERAGE and now.evidence.own_ratings[row] >= MIN_RATINGS)
 
 
-def judge(st: Standing, rb: Robustness) -> Verdict:
+def judge(now: Standing, rb: Robustness) -> Verdict:
     """Classify the leaning (or the favourite) as one of `VERDICT_CODES`; see `thresholds_in_words`."""
-    ev = st.evidence
+    ev = now.evidence
     kind = focus_kind(ev)
     if kind is None:
         return Verdict(
@@ -431,7 +440,7 @@ def judge(st: Standing, rb: Robustness) -> Verdict:
     plural = _KIND_PLURAL[kind]
     members = np.flatnonzero(ev.kinds == kind)
     is_leaning = bool(ev.leaning.any())
-    subject = int(np.flatnonzero(ev.leaning)[0]) if is_leaning else _favourite(st, rb, members)
+    subject = int(np.flatnonzero(ev.leaning)[0]) if is_leaning else _favourite(now, rb, members)
     if subject is None:
         return Verdict(
             code=NOT_ENOUGH_EVIDENCE,
@@ -456,18 +465,18 @@ def judge(st: Standing, rb: Robustness) -> Verdict:
             detail="Add at least one other option of this kind and ask about it; a verdict needs a comparison.",
             **common,
         )
-    if not _enough(st, subject):
+    if not _enough(now, subject):
         return Verdict(
             code=NOT_ENOUGH_EVIDENCE,
             headline=f"Not enough evidence yet on {yours}{name}: ask about the gaps below before deciding.",
             detail=(
-                f"Its ratings cover {_percent(st.coverage[subject])} of what matters to you and it has "
+                f"Its ratings cover {_percent(now.coverage[subject])} of what matters to you and it has "
                 f"{_count(ev.own_ratings[subject], 'rating')} of its own; we need at least "
                 f"{_percent(MIN_COVERAGE)} and {_count(MIN_RATINGS, 'rating')}."
             ),
             **common,
         )
-    if not any(_enough(st, o) for o in rivals):
+    if not any(_enough(now, o) for o in rivals):
         return Verdict(
             code=NOT_ENOUGH_EVIDENCE,
             headline=f"You know too little about your other {plural} yet to tell whether {name} is the best of them.",
@@ -478,7 +487,7 @@ def judge(st: Standing, rb: Robustness) -> Verdict:
             **common,
         )
 
-    first = st.rank[subject] == 1
+    first = now.rank[subject] == 1
     runner = int(rivals[np.argmax(rb.p_first[rivals])])
     if first and p >= CONFIRM_P:
         headline = (
@@ -493,19 +502,19 @@ def judge(st: Standing, rb: Robustness) -> Verdict:
             detail=(
                 f"First in {_percent(p)} of plausible cases; we call that confirmed at {_percent(CONFIRM_P)} or more."
             ),
-            deciding=_advantages(st, subject, runner),
+            deciding=_advantages(now, subject, runner),
             **common,
             **with_rival(runner),
         )
 
-    score = st.score[subject]
-    ahead = rivals[st.score[rivals] > score + _SCORE_TOLERANCE]
+    score = now.score[subject]
+    ahead = rivals[now.score[rivals] > score + _SCORE_TOLERANCE]
     strong = ahead[rb.p_first[ahead] >= RECONSIDER_P]
     outsider = (not first) and p < OUTSIDER_P and len(ahead)
     if len(strong) or outsider:
-        rival = int(strong[np.argmax(rb.p_first[strong])]) if len(strong) else _favourite(st, rb, members)
+        rival = int(strong[np.argmax(rb.p_first[strong])]) if len(strong) else _favourite(now, rb, members)
         assert rival is not None
-        deciding = _advantages(st, rival, subject)
+        deciding = _advantages(now, rival, subject)
         rp = float(rb.p_first[rival])
         on = f", mainly on {_join([BY_KEY[k].label for k, _ in deciding])}" if deciding else ""
         detail = (
@@ -526,7 +535,7 @@ def judge(st: Standing, rb: Robustness) -> Verdict:
 
     rival = runner
     rp = float(rb.p_first[rival])
-    deciding = _advantages(st, rival, subject)
+    deciding = _advantages(now, rival, subject)
     return Verdict(
         code=CLOSE_CALL,
         headline=(
@@ -584,7 +593,7 @@ def _upper_tail(x: np.ndarray) -> np.ndarray:
     return _erfc(x / math.sqrt(2)) / 2 if x.size else np.zeros_like(x, dtype=float)
 
 
-def ask_next(st: Standing, rb: Robustness, *, kind: str | None = None, count: int = ASK_NEXT_COUNT) -> tuple[Gap, ...]:
+def ask_next(now: Standing, rb: Robustness, *, kind: str | None = None, count: int = ASK_NEXT_COUNT) -> tuple[Gap, ...]:
     """The gaps of `kind` (default: `focus_kind`) whose answer could most change the decision.
 
     The argument (a value-of-information proxy, cheap and vectorised). At the stated
@@ -601,7 +610,7 @@ def ask_next(st: Standing, rb: Robustness, *, kind: str | None = None, count: in
     Contenders (the subject of the verdict and options first in at least `CONTENDER_P` of
     cases) come first, then the rest, each by that value.
     """
-    ev = st.evidence
+    ev = now.evidence
     kind = kind or focus_kind(ev)
     if kind is None:
         return ()
@@ -609,7 +618,7 @@ def ask_next(st: Standing, rb: Robustness, *, kind: str | None = None, count: in
     weights = ev.weights.astype(float)
     share = weights / weights.sum()
     centre, sd = cell_model(ev)
-    expected = SCORE_SCALE * (centre[members] @ share - SCORE_MIN)
+    expected = profile_score(centre[members] @ share)
     order = np.argsort(-expected, kind="stable")
     leader = order[0]
     runner_up = expected[order[1]] if len(members) > 1 else expected[leader] - 100.0
@@ -622,7 +631,7 @@ def ask_next(st: Standing, rb: Robustness, *, kind: str | None = None, count: in
     spread = np.nan_to_num(ev.spread[members])
     after = np.where(own > 0, np.sqrt(RATING_SD**2 + spread**2) / np.sqrt(own + 1), RATING_SD)
     tau = np.sqrt(np.clip(sd[members] ** 2 - after**2, 0.0, None))
-    swing = SCORE_SCALE * share[None, :] * tau
+    swing = POINTS_PER_UNIT * share[None, :] * tau
     g = np.maximum(distance, 0.0)[:, None] * np.ones_like(swing)
     with np.errstate(divide="ignore", invalid="ignore"):
         z = np.where(swing > 0, g / swing, np.inf)
@@ -717,25 +726,25 @@ def decide(
     workspace: Workspace, *, seed: int = DEFAULT_SEED, draws: int = DRAWS, count: int = ASK_NEXT_COUNT
 ) -> Decision:
     """Standing, robustness, sensitivity, verdict and ask-next for one workspace (pure)."""
-    st = standing(workspace)
-    rb = robustness(st.evidence, draws=draws, seed=seed)
-    kind = focus_kind(st.evidence)
-    verdict = judge(st, rb)
+    now = standing(workspace)
+    rb = robustness(now.evidence, draws=draws, seed=seed)
+    kind = focus_kind(now.evidence)
+    verdict = judge(now, rb)
     sens = None
     if kind is not None:
-        members = np.flatnonzero(st.evidence.kinds == kind)
-        top = _favourite(st, rb, members)
-        if top is not None and st.evidence.leaning[members].any():
-            leaning = int(members[st.evidence.leaning[members]][0])
-            if st.rank[leaning] == 1:
+        members = np.flatnonzero(now.evidence.kinds == kind)
+        top = _favourite(now, rb, members)
+        if top is not None and now.evidence.leaning[members].any():
+            leaning = int(members[now.evidence.leaning[members]][0])
+            if now.rank[leaning] == 1:
                 top = leaning
-        sens = sensitivity(st.evidence, kind, None if top is None else st.evidence.option_ids[top])
+        sens = sensitivity(now.evidence, kind, None if top is None else now.evidence.option_ids[top])
     return Decision(
-        standing=st,
+        standing=now,
         robustness=rb,
         kind=kind,
         sensitivity=sens,
         verdict=verdict,
-        ask_next=ask_next(st, rb, kind=kind, count=count),
+        ask_next=ask_next(now, rb, kind=kind, count=count),
     )
 

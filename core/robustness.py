@@ -1,4 +1,4 @@
-"""How robust is each option's place? A seeded Monte Carlo in the spirit of SMAA-2.
+"""How robust is each option's place? A seeded Monte Carlo in the spirit of SMAA-2 (docs/scoring.md).
 
 SMAA-2 (Lahdelma & Salminen, 2001) asks: if the weights and the ratings were not exactly
 what we think, how often would each option come first (its *rank acceptability*)? This
@@ -23,9 +23,9 @@ In each of `DRAWS` draws:
 - **Unknown dimensions** (no value, weight above 0) are drawn with the mean and spread of
   a uniform draw over the whole 1-5 scale: mean `UNKNOWN_MEAN` (3), sd `UNKNOWN_SD`
   (4 / sqrt(12) ~ 1.15).
-- **Drawn score.** score = 25 * (sum_d w_d * x_d - 1) over every dimension with a weight:
-  the same 0-100 scale as the deterministic score, but over the whole weighted profile,
-  known and unknown alike. An option with no evidence at all is therefore still
+- **Drawn score.** score = 25 * (sum_d w_d * x_d - 1) over every dimension with a weight
+  (`profile_score`): the score formula of `core.scoring.weighted_scores`, on its 0-100 scale,
+  but over the whole weighted profile, known and unknown alike. An option with no evidence at all is therefore still
   simulated (all its dimensions unknown): an option nobody has asked about could turn out
   best, and SMAA should say so. The deterministic ranking (`core.scoring`) still puts it
   last, because it has no score yet.
@@ -70,7 +70,7 @@ import numpy as np
 import pandas as pd
 
 from core.dimensions import DIMENSION_KEYS, SCORE_MAX, SCORE_MIN
-from core.scoring import Evidence
+from core.scoring import POINTS_PER_UNIT, Evidence
 
 # --- The model's defaults: every one in this block, each with its reason. -------------------
 
@@ -106,7 +106,6 @@ CHUNK_CELLS = 1 << 16
 # as fast here, and harmless with any other BLAS.
 SERIAL_PRODUCT_SIZE = 65_536 * 4
 
-SCORE_SCALE = 100.0 / (SCORE_MAX - SCORE_MIN)
 _N_DIMS = len(DIMENSION_KEYS)
 KINDS = ("career", "employer")
 
@@ -124,6 +123,12 @@ def cell_model(ev: Evidence) -> tuple[np.ndarray, np.ndarray]:
     centre = np.where(has, np.nan_to_num(ev.mean, nan=UNKNOWN_MEAN), UNKNOWN_MEAN)
     sd = np.where(has & (n_eff > 0), known_sd, UNKNOWN_SD)
     return centre, sd
+
+
+def profile_score(value: np.ndarray) -> np.ndarray:
+    """The score of a weighted profile: `value` is sum_d w_d * x_d with weight shares w summing
+    to 1, on the 1-5 scale. With every x_d known, it is `core.scoring.weighted_scores`'s score."""
+    return POINTS_PER_UNIT * (value - SCORE_MIN)
 
 
 def make_rng(seed: int) -> np.random.Generator:
@@ -325,11 +330,7 @@ def robustness(ev: Evidence, *, draws: int = DRAWS, seed: int = DEFAULT_SEED) ->
     central = np.full((n, _N_DIMS), np.nan)
     low = np.zeros(n)
     high = np.zeros(n)
-    shares = _Shares(
-        used=np.ascontiguousarray(weights[:, used]),
-        squared=np.square(weights[:, used]),
-        by_dimension=np.ascontiguousarray(weights.T),
-    )
+    shares = _Shares.of(weights, used)
     for kind in KINDS:  # careers, then employers: the random stream is consumed in this order
         members = np.flatnonzero(kinds == kind)
         if not len(members):
@@ -342,7 +343,7 @@ def robustness(ev: Evidence, *, draws: int = DRAWS, seed: int = DEFAULT_SEED) ->
         with np.errstate(invalid="ignore", divide="ignore"):
             central[members] = np.where(first[:, None] > 0, wins / first[:, None], np.nan)
         interval = _percentiles(kept, INTERVAL_PERCENTILES)
-        low[members], high[members] = np.clip(SCORE_SCALE * (interval - SCORE_MIN), 0.0, 100.0)
+        low[members], high[members] = np.clip(profile_score(interval), 0.0, 100.0)
 
     return Robustness(
         evidence=ev,
@@ -372,6 +373,15 @@ class _Shares:
     used: np.ndarray  # (draws, dimensions with a stated weight)
     squared: np.ndarray  # the same, squared
     by_dimension: np.ndarray  # (10, draws): all ten, one row per dimension
+
+    @classmethod
+    def of(cls, weights: np.ndarray, used: np.ndarray) -> _Shares:
+        """From `draw_weights`' (draws, 10) shares and the mask of dimensions with a stated weight."""
+        return cls(
+            used=np.ascontiguousarray(weights[:, used]),
+            squared=np.square(weights[:, used]),
+            by_dimension=np.ascontiguousarray(weights.T),
+        )
 
 
 def _simulate_kind(

@@ -1,13 +1,12 @@
-"""Weighted scores, coverage and ranks, exactly as DESIGN.md defines them (the loops over options
-are compiled: core/kernels.py).
+"""Means, inheritance, scores, coverage and ranks: each rule once, as docs/scoring.md specifies them.
 
 - m(o, d): the mean of every rating of option o on dimension d (interviews and
   self-assessments alike), with its count and spread. "Not discussed" is missing (NaN),
   never 0.
 - An employer linked to a career, with no rating of its own on d, takes the career's
-  m(career, d), flagged as inherited.
+  m(career, d), flagged as inherited (`inherit`).
 - score(o) = 100 * sum_E w_d (m(o,d) - 1) / (4 * sum_E w_d), over E(o) = the dimensions
-  with a value and a weight above 0; no score (NaN) when E is empty.
+  with a value and a weight above 0; no score (NaN) when E is empty (`weighted_scores`).
 - coverage(o) = sum_E w_d / sum_d w_d.
 - Ranks count within each kind (careers, employers); ties share the best rank (1, 2, 2, 4);
   unscored options come last, sharing the rank after the last scored one.
@@ -20,7 +19,6 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from core import kernels
 from core.dimensions import DIMENSION_KEYS, SCORE_MAX, SCORE_MIN
 from core.models import Workspace
 
@@ -33,9 +31,8 @@ THIN_COVERAGE = 0.5
 RANK_DECIMALS = 9
 RANK_STEPS_PER_POINT = 10.0**RANK_DECIMALS
 # Score points per rating step above the bottom of the scale: the top of the scale is 100.
+# The one scale of every score, drawn score and score interval (docs/scoring.md, "Score").
 POINTS_PER_UNIT = 100.0 / (SCORE_MAX - SCORE_MIN)
-# Floats, like every other argument of the compiled loops: one set of argument types, one compilation.
-_FLOOR = float(SCORE_MIN)
 # Options compete within their kind; this is also the order kinds are listed in.
 KIND_GROUP = {"career": 0, "employer": 1}
 
@@ -91,34 +88,46 @@ def rating_sums(workspace: Workspace) -> tuple[np.ndarray, np.ndarray, np.ndarra
     return total, squares, count, position
 
 
-def _inherit(
-    mean: np.ndarray, spread: np.ndarray, count: np.ndarray, career_rows: np.ndarray
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """Fill an employer's missing dimensions from its career's own values."""
+def _means(total: np.ndarray, count: np.ndarray) -> np.ndarray:
+    """m(o, d): the mean of the ratings summed in `total`, NaN (not discussed) where there are none."""
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(count > 0, total / count, np.nan)
+
+
+def _career_rows(workspace: Workspace, position: dict[str, int]) -> np.ndarray:
+    """Each option's career as a row of the workspace's options, -1 for none."""
+    return np.array([position.get(o.career, -1) if o.career else -1 for o in workspace.options], dtype=np.int64)
+
+
+def inherit(mean: np.ndarray, career_rows: np.ndarray, *alongside: np.ndarray) -> tuple[np.ndarray, ...]:
+    """The inheritance rule (docs/scoring.md, "Inheritance"), the one place it is written.
+
+    An option linked to a career (`career_rows`, (n,): the career's row, -1 for none) that has
+    no value of its own on a dimension takes its career's value there, if the career has one.
+    `mean` is (..., n, 10): leading axes are kept apart (e.g. one matrix per step of the
+    history). Returns the inherited mask (shape of `mean`), then `mean` and each array of
+    `alongside` (the same shape, e.g. spread and count) with the inherited cells taken from
+    the career's row.
+    """
     linked = career_rows >= 0
-    inherited = np.zeros(mean.shape, dtype=bool)
     if not linked.any():
-        return mean, spread, count, inherited
+        return (np.zeros(mean.shape, dtype=bool), mean, *alongside)
     source = np.where(linked, career_rows, 0)
-    inherited = linked[:, None] & np.isnan(mean) & ~np.isnan(mean[source])
-    return (
-        np.where(inherited, mean[source], mean),
-        np.where(inherited, spread[source], spread),
-        np.where(inherited, count[source], count),
-        inherited,
-    )
+    inherited = linked[:, None] & np.isnan(mean) & ~np.isnan(mean[..., source, :])
+    return (inherited, *(np.where(inherited, values[..., source, :], values) for values in (mean, *alongside)))
+
+
+def _weights(workspace: Workspace) -> np.ndarray:
+    return np.array([workspace.weights[k] for k in DIMENSION_KEYS], dtype=float)
 
 
 def evidence(workspace: Workspace) -> Evidence:
     total, squares, count, position = rating_sums(workspace)
+    mean = _means(total, count)
     with np.errstate(invalid="ignore", divide="ignore"):
-        mean = np.where(count > 0, total / count, np.nan)
         variance = np.where(count > 0, squares / count - mean * mean, np.nan)
     spread = np.sqrt(np.clip(variance, 0, None))
-    career_rows = np.array(
-        [position.get(o.career, -1) if o.career else -1 for o in workspace.options], dtype=np.int64
-    )
-    mean, spread, count, inherited = _inherit(mean, spread, count, career_rows)
+    inherited, mean, spread, count = inherit(mean, _career_rows(workspace, position), spread, count)
 
     own = np.zeros(len(workspace.options), dtype=np.int64)
     interviewed = np.zeros(len(workspace.options), dtype=np.int64)
@@ -140,31 +149,65 @@ def evidence(workspace: Workspace) -> Evidence:
         count=count,
         spread=spread,
         inherited=inherited,
-        weights=np.array([workspace.weights[k] for k in DIMENSION_KEYS], dtype=float),
+        weights=_weights(workspace),
         own_ratings=own,
         interviews=interviewed,
     )
 
 
+# --- The score: one formula, for the ranking and the contributions ---------------------------
+
+
 def weighted_scores(mean: np.ndarray, weights: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Score (0-100, NaN when no evidence counts) and coverage (0-1) for each row of `mean`.
 
-    `mean` may carry leading axes (..., n, 10), e.g. one matrix per step of the history.
+    The score formula of docs/scoring.md, written once: the ranking, the history and the
+    pages' scores come from here, `contributions` splits it by dimension, and the sensitivity
+    and the Monte Carlo, which need it in other vectorised forms, are tested against it.
+    `mean` may carry leading axes (..., n, 10), e.g. one matrix per step of the history; NaN
+    in it is "no value".
     """
-    mean = np.asarray(mean, dtype=np.float64)
-    rows = np.ascontiguousarray(mean.reshape(-1, N_DIMENSIONS))
-    score, coverage = kernels.score_rows(rows, _as_weights(weights), _FLOOR, POINTS_PER_UNIT)
-    return score.reshape(mean.shape[:-1]), coverage.reshape(mean.shape[:-1])
+    mean, weights = np.asarray(mean, dtype=np.float64), _as_weights(weights)
+    has, used = _evidence_weight(mean, weights)
+    points = _sum_in_order(np.where(has, weights * (mean - SCORE_MIN), 0.0))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        score = np.where(used > 0, points * POINTS_PER_UNIT / used, np.nan)
+    total = _sum_in_order(weights)
+    coverage = used / total if total > 0 else np.zeros_like(used)
+    return score, coverage
 
 
 def contributions(mean: np.ndarray, weights: np.ndarray) -> np.ndarray:
-    """Each dimension's share of each option's score, in score points (rows sum to the score)."""
-    has = ~np.isnan(mean)
-    w = weights[None, :] * has
-    used = w.sum(axis=1, keepdims=True)
+    """Each dimension's share of each option's score, in score points: the terms of the score's
+    sum over the same E(o), so each row adds up to `weighted_scores` (NaN where no value)."""
+    mean, weights = np.asarray(mean, dtype=np.float64), _as_weights(weights)
+    has, used = _evidence_weight(mean, weights)
     with np.errstate(invalid="ignore", divide="ignore"):
-        part = 100.0 * w * np.where(has, mean - SCORE_MIN, 0.0) / ((SCORE_MAX - SCORE_MIN) * used)
-    return np.where(has & (used > 0), part, np.nan)
+        part = POINTS_PER_UNIT * weights * (mean - SCORE_MIN) / used[..., None]
+    return np.where(has & (used[..., None] > 0), part, np.nan)
+
+
+def _evidence_weight(mean: np.ndarray, weights: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """E(o) for each row of `mean`, the dimensions where it has a value, and sum_E w_d (a weight of
+    0 adds nothing, so it is as if E held only the dimensions with a weight above 0)."""
+    has = ~np.isnan(mean)
+    return has, _sum_in_order(np.where(has, weights, 0.0))
+
+
+def _sum_in_order(values: np.ndarray) -> np.ndarray:
+    """Sum over the last axis, one dimension after the other. `np.sum` pairs the terms up
+    differently, which can change the last bit of a score, and so of every number shown."""
+    return np.cumsum(values, axis=-1)[..., -1]
+
+
+def _as_weights(weights: np.ndarray) -> np.ndarray:
+    weights = np.asarray(weights, dtype=np.float64)
+    if weights.shape != (N_DIMENSIONS,):
+        raise ValueError(f"expected {N_DIMENSIONS} weights, got an array of shape {weights.shape}")
+    return weights
+
+
+# --- Ranks -------------------------------------------------------------------------------------
 
 
 def ranks_within_kind(score: np.ndarray, kinds: np.ndarray) -> np.ndarray:
@@ -173,42 +216,36 @@ def ranks_within_kind(score: np.ndarray, kinds: np.ndarray) -> np.ndarray:
     `kinds` may hold any labels (e.g. "career"/"employer"): options with equal labels compete.
     """
     _labels, group = np.unique(np.asarray(kinds), return_inverse=True)
-    score = np.ascontiguousarray(score, dtype=np.float64)
-    return kernels.competition_ranks(score, group.astype(np.int64), RANK_STEPS_PER_POINT)
+    return _competition_ranks(np.asarray(score, dtype=np.float64), group.reshape(-1))
 
 
 def rank_options(
     mean: np.ndarray, weights: np.ndarray, kind_group: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Score, coverage and rank within kind of each row of `mean` (n, 10), in one pass.
+    """Score, coverage and rank within kind of each row of `mean` (n, 10).
 
     `kind_group` is `Evidence.kind_group`: 0 for careers, 1 for employers.
     """
-    return kernels.score_and_rank(
-        np.ascontiguousarray(mean, dtype=np.float64),
-        _as_weights(weights),
-        _FLOOR,
-        POINTS_PER_UNIT,
-        np.ascontiguousarray(kind_group, dtype=np.int64),
-        RANK_STEPS_PER_POINT,
-    )
+    score, coverage = weighted_scores(mean, weights)
+    return score, coverage, _competition_ranks(score, np.asarray(kind_group))
 
 
-def warm_up() -> None:
-    """Compile the loops behind the three functions above (or load them from the disk cache) now,
-    with the argument types the app uses, so that no page waits for it."""
-    mean = np.array([[3.0] * N_DIMENSIONS, [np.nan] * N_DIMENSIONS])
-    weights = np.ones(N_DIMENSIONS)
-    score, _coverage = weighted_scores(mean, weights)
-    ranks_within_kind(score, np.array(list(KIND_GROUP), dtype=object))
-    rank_options(mean, weights, np.array(list(KIND_GROUP.values())))
+def _competition_ranks(score: np.ndarray, group: np.ndarray) -> np.ndarray:
+    """Ranks among the options of each group (0, 1, ...): one more than the options of the group
+    with a better score, so ties share the best place (1, 2, 2, 4); no score (NaN) shares the
+    place after every scored option of its group.
 
-
-def _as_weights(weights: np.ndarray) -> np.ndarray:
-    weights = np.ascontiguousarray(weights, dtype=np.float64)
-    if weights.shape != (N_DIMENSIONS,):
-        raise ValueError(f"expected {N_DIMENSIONS} weights, got an array of shape {weights.shape}")
-    return weights
+    Scores are compared as whole numbers of 1 / `RANK_STEPS_PER_POINT` points, so float noise
+    never splits a tie.
+    """
+    key = -np.rint(score * RANK_STEPS_PER_POINT)  # negated: the best sorts first, NaN (no score) last
+    rank = np.empty(len(key), dtype=np.int64)
+    for g in range(int(group.max()) + 1 if len(group) else 0):
+        members = group == g
+        mine = key[members]
+        # Sorted, the first position of a key counts the better keys before it (NaN: every scored one).
+        rank[members] = np.searchsorted(np.sort(mine), mine) + 1
+    return rank
 
 
 @dataclass(frozen=True)
@@ -266,17 +303,9 @@ def score_history(workspace: Workspace) -> pd.DataFrame:
         for rating in entry.ratings:
             total[step, position[rating.option], _DIM_INDEX[rating.dimension]] += rating.score
             count[step, position[rating.option], _DIM_INDEX[rating.dimension]] += 1
-    total, count = total.cumsum(axis=0), count.cumsum(axis=0)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        mean = np.where(count > 0, total / count, np.nan)
-    career_rows = np.array([position.get(o.career, -1) if o.career else -1 for o in workspace.options])
-    linked = career_rows >= 0
-    if linked.any():
-        source = mean[:, np.where(linked, career_rows, 0), :]
-        take = linked[None, :, None] & np.isnan(mean) & ~np.isnan(source)
-        mean = np.where(take, source, mean)
-    weights = np.array([workspace.weights[k] for k in DIMENSION_KEYS], dtype=float)
-    score, coverage = weighted_scores(mean, weights)
+    mean = _means(total.cumsum(axis=0), count.cumsum(axis=0))
+    _inherited, mean = inherit(mean, _career_rows(workspace, position))
+    score, coverage = weighted_scores(mean, _weights(workspace))
     steps, options_idx = np.nonzero(~np.isnan(score))
     return pd.DataFrame(
         {

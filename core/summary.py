@@ -1,6 +1,6 @@
 """The CSV files people take home: the decision summary and the counsellor's cohort table.
 
-Both follow DESIGN.md ("Files people keep") and are safe to open in a spreadsheet:
+Both follow docs/workspace-format.md ("The decision summary CSV") and are safe to open in a spreadsheet:
 
 - Quoting follows RFC 4180 (the csv module, minimal quoting, CRLF line ends): a cell with
   a comma, a double quote or a line break is quoted, and its quotes are doubled.
@@ -143,14 +143,14 @@ def summary_rows(
 def standing_summary_csv(
     standing: Standing, *, p_first: Mapping[str, float] | None = None, verdict: str | None = None
 ) -> str:
-    """The decision summary CSV from scores alone: `p_first` (option id -> probability 0–1 of
-    ranking first among its kind) and `verdict` (the leaning's verdict code) are whatever is
-    passed, and their columns stay empty without them. The app and the CLI use `summary_csv`."""
+    """The decision summary CSV (docs/workspace-format.md) from scores alone: `p_first` (option id ->
+    probability 0–1 of ranking first among its kind) and `verdict` (the leaning's verdict code) are
+    whatever is passed, and their columns stay empty without them. The app and the CLI use `summary_csv`."""
     return _write(SUMMARY_HEADER, summary_rows(standing, p_first=p_first, verdict=verdict))
 
 
 def summary_csv(decision: Decision) -> str:
-    """The decision summary CSV (DESIGN.md): one row per option, header exactly `SUMMARY_HEADER`,
+    """The decision summary CSV (docs/workspace-format.md): one row per option, header exactly `SUMMARY_HEADER`,
     with each option's p_first and, on the leaning's row, its verdict, all from `decision`."""
     return standing_summary_csv(
         decision.standing, p_first=decision.robustness.p_first_by_id(), verdict=decision.leaning_verdict

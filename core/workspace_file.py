@@ -13,8 +13,8 @@ Every refusal is a `WorkspaceFileError` whose `problems` are plain sentences tha
 where ("options[2].name: must not be empty") and what.
 
 `dump_workspace` writes the canonical form: UTF-8 (non-ASCII kept as is), two-space
-indentation with one line per option, contact and rating, keys in the order of
-DESIGN.md's example, empty texts written out, `career`/`leaning`/`contact` written only
+indentation with one line per option, contact and rating, keys in the order of the
+example in docs/workspace-format.md, empty texts written out, `career`/`leaning`/`contact` written only
 when set, and each interview's informed `options` always written. Every value the
 models hold is written, so for a file Tenfold wrote, parse followed by dump gives back
 the same bytes.

@@ -16,18 +16,12 @@ import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
-from core import scoring, storage
+from core import storage
 
 ROOT = Path(__file__).resolve().parent.parent
 IN_CI = os.environ.get("CI", "").lower() == "true"
 POSTGRES_URL = os.environ.get("TENFOLD_TEST_POSTGRES_URL", "")
 CHROMIUM = os.environ.get("TENFOLD_TEST_CHROMIUM", "/usr/bin/chromium")
-
-
-def pytest_configure(config: pytest.Config) -> None:
-    # Compile (or load from the disk cache) the scoring loops before any test is timed: otherwise
-    # the first property test to score would pay for it and overrun hypothesis' deadline.
-    scoring.warm_up()
 
 
 def missing(reason: str) -> None:

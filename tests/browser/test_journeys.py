@@ -28,7 +28,7 @@ pytestmark = pytest.mark.browser
 
 PASSCODE = "otter-compass-4417"
 CHART = "[data-testid='stVegaLiteChart']"
-# Ratings and weights chosen so the CSV's scores prove each step arrived (DESIGN.md's formula):
+# Ratings and weights chosen so the CSV's scores prove each step arrived (docs/scoring.md's formula):
 # weights 3 everywhere but culture 5 (Σw = 32); the nurse has culture 4 and typical day 5, so
 # 100·(5·3 + 3·4)/(4·8) = 84.4 with coverage 8/32 = 25 %; the hospital has its own culture 2 and
 # inherits typical day 5 from its career, so 100·(5·1 + 3·4)/(4·8) = 53.1.

@@ -15,6 +15,7 @@ from core.dimensions import BY_KEY, DIMENSION_KEYS
 from core.models import Contact, Interview, Option, Rating, Workspace
 from core.robustness import robustness
 from core.scoring import Evidence, Standing, evidence, ranks_within_kind, standing, weighted_scores
+from tests.output_snapshot import workspaces as generated_workspaces
 
 D = len(DIMENSION_KEYS)
 FEW_DRAWS = 2_000
@@ -194,6 +195,27 @@ def test_sensitivity_of_a_kind_without_scores_is_none():
     ev = make_evidence(np.full((2, D), np.nan), np.full(D, 3.0))
     assert dc.sensitivity(ev, "career") is None
     assert dc.sensitivity(ev, "employer") is None
+
+
+@pytest.mark.parametrize("ws", [ws for _name, ws in generated_workspaces(80)], ids=lambda ws: ws.name)
+def test_the_sensitivity_scores_are_the_score_formula(ws):
+    """The closed form the sensitivity solves, (P + Q t) / (R + S t), is `weighted_scores` with
+    weight t on the dimension; -inf where that has no score."""
+    ev = evidence(ws)
+    for kind in ("career", "employer"):
+        members = np.flatnonzero(ev.kinds == kind)
+        if not len(members):
+            continue
+        for j in range(D):
+            line = dc._Scores.along(ev.mean[members], ev.weights, j)
+            for t in (0.0, 0.4, 1.0, float(ev.weights[j]), 2.7, dc.SENSITIVITY_MAX_WEIGHT):
+                weights = ev.weights.copy()
+                weights[j] = t
+                expected, _coverage = weighted_scores(ev.mean[members], weights)
+                got = line.at(t)
+                assert (np.isnan(expected) == (got == -np.inf)).all()
+                scored = ~np.isnan(expected)
+                np.testing.assert_allclose(got[scored], expected[scored], rtol=0, atol=1e-9)
 
 
 # --- Verdicts ------------------------------------------------------------------------------------

@@ -11,7 +11,8 @@ from hypothesis import strategies as st
 from core import robustness as rb
 from core.demo import demo_workspace
 from core.dimensions import DIMENSION_KEYS
-from core.scoring import Evidence, evidence
+from core.scoring import Evidence, evidence, weighted_scores
+from tests.output_snapshot import workspaces as generated_workspaces
 
 D = len(DIMENSION_KEYS)
 
@@ -301,3 +302,37 @@ def test_probabilities_always_add_up(rows, kinds, weights, seed):
         assert np.allclose(square.sum(axis=0), 1.0) and np.allclose(square.sum(axis=1), 1.0)
     assert np.array_equal(result.p_first, result.rank_probability[:, 0])
     assert ((result.score_low >= 0) & (result.score_low <= result.score_high) & (result.score_high <= 100)).all()
+
+
+# --- The Monte Carlo's score is the score formula --------------------------------------------
+
+GENERATED = [evidence(ws) for _name, ws in generated_workspaces(80)]
+
+
+@pytest.mark.parametrize("ev", GENERATED, ids=lambda ev: f"{ev.n}-options")
+def test_the_drawn_score_is_the_score_formula_over_the_drawn_profile(ev):
+    """With the rating noise switched off, each draw's score is `weighted_scores` of the cells'
+    centres at that draw's weights: the vectorised simulation computes the one score formula."""
+    rng = rb.make_rng(7)
+    weights = rb.draw_weights(ev.weights, 40, rng)
+    used = ev.weights > 0
+    centre, _sd = rb.cell_model(ev)
+    for kind in rb.KINDS:
+        members = np.flatnonzero(ev.kinds == kind)
+        if not len(members):
+            continue
+        block = centre[members]
+        _counts, _wins, kept = rb._simulate_kind(
+            block[:, used], np.zeros((len(members), int(used.sum()))), rb._Shares.of(weights, used), rng
+        )
+        expected = np.array([weighted_scores(block, w)[0] for w in weights])
+        np.testing.assert_allclose(rb.profile_score(kept), expected, rtol=0, atol=1e-9)
+
+
+@pytest.mark.parametrize("ev", GENERATED, ids=lambda ev: f"{ev.n}-options")
+def test_the_expected_score_is_the_score_formula_at_the_stated_weights(ev):
+    """What ask-next calls an option's expected score: the centres at the stated weight shares."""
+    centre, _sd = rb.cell_model(ev)
+    share = ev.weights / ev.weights.sum()
+    np.testing.assert_allclose(rb.profile_score(centre @ share), weighted_scores(centre, ev.weights)[0],
+                               rtol=0, atol=1e-9)

@@ -1,4 +1,4 @@
-"""core.scoring: worked examples, then the invariants DESIGN.md promises, as hypothesis properties."""
+"""core.scoring: worked examples, then the invariants docs/scoring.md promises, as hypothesis properties."""
 
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ from core.scoring import (
     THIN_COVERAGE,
     contributions,
     evidence,
+    inherit,
     rank_options,
     ranks_within_kind,
     score_history,
@@ -216,7 +217,7 @@ def matrices(draw, min_rows: int = 1, max_rows: int = 12):  # type: ignore[no-un
 
 
 def _reference_score(row: np.ndarray, weights: np.ndarray) -> float:
-    """DESIGN.md's formula, one dimension at a time, skipping what is missing."""
+    """docs/scoring.md's formula, one dimension at a time, skipping what is missing."""
     used = sum(w for m, w in zip(row, weights, strict=True) if not np.isnan(m))
     if used == 0:
         return float("nan")
@@ -316,6 +317,34 @@ def test_ranks_are_competition_ranks_within_kind(score, draw):
             assert ranks[i] == 1 + (score[same] > score[i]).sum()  # ties share: 1, 2, 2, 4
 
 
+
+@PROPERTY
+@given(matrices())
+def test_contributions_are_the_terms_of_the_one_score(data):
+    mean, weights = data
+    parts = contributions(mean, weights)
+    score, _coverage = weighted_scores(mean, weights)
+    scored = ~np.isnan(score)
+    np.testing.assert_allclose(np.nansum(parts, axis=1)[scored], score[scored], rtol=0, atol=1e-9)
+    assert np.isnan(parts[~scored]).all()
+    assert (np.isnan(parts) == (np.isnan(mean) | ~scored[:, None])).all()  # a value counts, even at weight 0
+
+
+def test_inheritance_keeps_leading_axes_apart():
+    rng = np.random.default_rng(3)
+    mean = rng.uniform(SCORE_MIN, SCORE_MAX, size=(3, 4, D))
+    mean[rng.random(mean.shape) < 0.5] = np.nan
+    companion = rng.random(mean.shape)
+    career_rows = np.array([-1, 0, 0, -1])
+    inherited, filled, carried = inherit(mean, career_rows, companion)
+    for step in range(3):
+        one = inherit(mean[step], career_rows, companion[step])
+        for whole, sliced in zip((inherited, filled, carried), one, strict=True):
+            np.testing.assert_array_equal(whole[step], sliced)
+    assert not inherited[:, [0, 3]].any()  # no career, nothing inherited
+    assert (filled[inherited] == np.broadcast_to(mean[:, [0], :], mean.shape)[inherited]).all()
+
+
 # --- whole workspaces -------------------------------------------------------------------------
 
 
@@ -384,17 +413,19 @@ def test_standing_ranks_match_its_own_scores(ws):
     np.testing.assert_array_equal(s.rank, ranks_within_kind(s.score, s.evidence.kinds))
 
 
-def test_warming_up_compiles_exactly_what_the_app_calls():
-    """The server warms the loops up in the background; a later call with other argument types
-    (an int where a float was) would compile again, in front of a participant."""
-    from core import kernels
-    from core.decision import decide
 
-    ws = demo_workspace()
-    s = standing(ws)
-    weighted_scores(s.evidence.mean, s.evidence.weights)
-    ranks_within_kind(s.score, s.evidence.kinds)
-    score_history(ws)
-    decide(ws, draws=200)
-    for kernel in (kernels.score_rows, kernels.competition_ranks, kernels.score_and_rank):
-        assert len(kernel.signatures) == 1, kernel.signatures
+@PROPERTY
+@given(workspaces())
+def test_every_step_of_the_history_is_the_standing_of_the_entries_so_far(ws):
+    """The history's means and inheritance are the standing's: the same rule at every step."""
+    history = score_history(ws)
+    entries = sorted(ws.interviews, key=lambda i: (i.date, i.id))
+    for step in range(1, len(entries) + 1):
+        so_far = standing(ws.model_copy(update={"interviews": entries[:step]}))
+        rows = history[history["step"] == step].set_index("option")
+        for i, option in enumerate(ws.options):
+            if np.isnan(so_far.score[i]):
+                assert option.name not in rows.index
+            else:
+                assert rows.loc[option.name, "score"] == so_far.score[i]
+                assert rows.loc[option.name, "coverage"] == so_far.coverage[i]
