@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import subprocess
-import sys
 import threading
 
 import pytest
@@ -15,7 +13,6 @@ from core import access, storage
 from core.demo import demo_workspace
 from core.models import TenfoldError
 from core.scoring import standing
-from tests.conftest import ROOT
 
 DAY = dt.date(2026, 11, 2)
 
@@ -371,9 +368,3 @@ def test_names_are_measured_as_stored(engine):
     with pytest.raises(TenfoldError, match="already exists"):
         storage.add_option(engine, ws_id, kind="employer", name="\ufdfa" * 120)
 
-
-def test_storage_imports_neither_pandas_nor_numpy_nor_the_decision_engine():
-    """`tenfold ready` imports storage for its ping, on every probe: it must stay light."""
-    code = "import sys, core.storage; print(sorted({'pandas', 'numpy', 'core.decision'} & set(sys.modules)))"
-    loaded = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
-    assert loaded.stdout.strip() == "[]"

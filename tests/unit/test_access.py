@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import ast
-import pathlib
-
 import pytest
 
 from core import access
@@ -99,20 +96,3 @@ def test_twenty_wrong_passcodes_in_a_row_are_locked_out_most_of_the_time():
         now += 1
     assert checked == MAX_FAILURES and guard.is_locked(now)
 
-
-def _imported(module) -> set[str]:  # type: ignore[no-untyped-def]
-    tree = ast.parse(pathlib.Path(module.__file__).read_text())
-    return {
-        alias.name
-        for node in ast.walk(tree)
-        if isinstance(node, ast.Import | ast.ImportFrom)
-        for alias in (node.names if isinstance(node, ast.Import) else [ast.alias(node.module or "")])
-    }
-
-
-def test_access_imports_only_the_standard_library_and_the_models():
-    # Storage imports it, and `tenfold ready` imports storage: nothing heavy may come along.
-    imported = _imported(access)
-    assert "streamlit" not in {name.split(".")[0] for name in imported}
-    assert {name for name in imported if name.startswith("core")} == {"core.models"}
-    assert not {"numpy", "pandas", "sqlalchemy"} & {name.split(".")[0] for name in imported}

@@ -116,17 +116,3 @@ def test_a_participants_row_carries_the_verdict_of_their_own_decision_page():
     assert summary.row == cohort.cohort_row("Sam", ws, verdict=decide(ws).leaning_verdict)
     assert summary.row.verdict == cohort.participant_verdict(ws) == "confirmed" and "confirmed" in VERDICT_CODES
 
-
-def test_cohort_core_never_imports_streamlit():
-    import ast
-    import pathlib
-
-    for module in (cohort, cohort_views):
-        tree = ast.parse(pathlib.Path(module.__file__).read_text())
-        imported = {
-            alias.name.split(".")[0]
-            for node in ast.walk(tree)
-            if isinstance(node, ast.Import | ast.ImportFrom)
-            for alias in (node.names if isinstance(node, ast.Import) else [ast.alias(node.module or "")])
-        }
-        assert "streamlit" not in imported

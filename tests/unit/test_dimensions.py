@@ -1,6 +1,3 @@
-import ast
-import subprocess
-import sys
 from pathlib import Path
 
 from core.dimensions import DIMENSION_KEYS, DIMENSIONS
@@ -42,38 +39,4 @@ def test_no_text_is_copied_from_the_source_article():
                 assert " ".join(ours[i : i + 8]) not in article_runs, text
 
 
-def test_core_never_imports_streamlit():
-    for path in (ROOT / "core").glob("*.py"):
-        tree = ast.parse(path.read_text())
-        for node in ast.walk(tree):
-            names = []
-            if isinstance(node, ast.Import):
-                names = [a.name for a in node.names]
-            elif isinstance(node, ast.ImportFrom):
-                names = [node.module or ""]
-            assert not any(n.split(".")[0] == "streamlit" for n in names), path.name
-    # and importing every core module does not pull it in indirectly
-    modules = ", ".join(f"core.{p.stem}" for p in (ROOT / "core").glob("*.py") if p.stem != "__init__")
-    code = f"import sys, {modules}; assert 'streamlit' not in sys.modules, 'streamlit imported'"
-    subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT)
 
-
-def test_views_never_import_streamlit_and_core_never_imports_views():
-    for folder, forbidden in (("views", "streamlit"), ("core", "views")):
-        for path in (ROOT / folder).glob("*.py"):
-            tree = ast.parse(path.read_text())
-            for node in ast.walk(tree):
-                names = []
-                if isinstance(node, ast.Import):
-                    names = [a.name for a in node.names]
-                elif isinstance(node, ast.ImportFrom):
-                    names = [node.module or ""]
-                assert not any(n.split(".")[0] == forbidden for n in names), f"{folder}/{path.name}"
-    # and importing every core module pulls in no views, nor every views module Streamlit, indirectly
-    core = ", ".join(f"core.{p.stem}" for p in (ROOT / "core").glob("*.py") if p.stem != "__init__")
-    views = ", ".join(f"views.{p.stem}" for p in (ROOT / "views").glob("*.py") if p.stem != "__init__")
-    code = (
-        f"import sys, {core}; assert not [m for m in sys.modules if m.split('.')[0] == 'views'], 'views imported'; "
-        f"import {views}; assert 'streamlit' not in sys.modules, 'streamlit imported'"
-    )
-    subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT)
