@@ -1,5 +1,6 @@
-"""`streamlit run app.py` on a free 127.0.0.1 port, headless, for the browser and fault tests and
-bench/load.py. Standard library only, so the benchmark imports it without pytest."""
+"""`streamlit run serve.py` (app.py in Tenfold's server, as `make run` starts it) on a free 127.0.0.1
+port, headless, for the browser and fault tests and bench/load.py. Standard library only, so the
+benchmark imports it without pytest."""
 
 from __future__ import annotations
 
@@ -44,7 +45,7 @@ class StreamlitServer:
     def start(self) -> None:
         """Start and wait for `/_stcore/health` (the server is up; the app script has not run yet)."""
         command = [
-            sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),
+            sys.executable, "-m", "streamlit", "run", str(ROOT / "serve.py"),
             "--server.address", "127.0.0.1", "--server.port", str(self.port),
             "--server.headless", "true", "--server.fileWatcherType", "none",
             "--browser.gatherUsageStats", "false",
