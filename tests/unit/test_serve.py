@@ -1,12 +1,13 @@
 """serve.py's protections, each driven as plain ASGI (no server, no network): security headers on
-every answer, metrics closed. The same, against a real server and a real browser:
-tests/browser/test_serving.py."""
+every answer, metrics closed, `clear_cache` dropped. The same, against a real server and a real
+browser: tests/browser/test_serving.py."""
 
 from __future__ import annotations
 
 import asyncio
 from typing import Any
 
+from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.web.server.app_discovery import discover_asgi_app
 
 import serve
@@ -104,3 +105,54 @@ def test_metrics_are_closed_and_nothing_else_is():
         assert status_of(run(call(closed, http_scope(path)))) == 404, path
     for path in ("/", "/_stcore/health", "/options"):
         assert status_of(run(call(closed, http_scope(path)))) == 200, path
+
+
+# --- clear_cache ----------------------------------------------------------------------------------
+
+
+def back_msg(**fields) -> bytes:
+    message = BackMsg()
+    for name, value in fields.items():
+        if name == "rerun_script":
+            message.rerun_script.query_string = value
+        else:
+            setattr(message, name, value)
+    return message.SerializeToString()
+
+
+def test_a_clear_cache_message_never_reaches_streamlit():
+    frames = [
+        {"type": "websocket.connect"},
+        {"type": "websocket.receive", "bytes": back_msg(rerun_script="w=a")},
+        {"type": "websocket.receive", "bytes": back_msg(clear_cache=True)},
+        {"type": "websocket.receive", "bytes": b"\xff not a protobuf"},
+        {"type": "websocket.receive", "bytes": back_msg(app_heartbeat=True)},
+        {"type": "websocket.disconnect"},
+    ]
+    seen: list[dict] = []
+
+    async def streamlit(scope, receive, send):
+        while True:
+            message = await receive()
+            seen.append(message)
+            if message["type"] == "websocket.disconnect":
+                return
+
+    async def receive():
+        return frames.pop(0)
+
+    async def send(message):
+        pass
+
+    run(serve.NoClearCache(streamlit)({"type": "websocket", "path": "/_stcore/stream"}, receive, send))
+    kinds = []
+    for message in seen:
+        if message["type"] == "websocket.receive" and message["bytes"].startswith(b"\xff"):
+            kinds.append("garbage")  # Streamlit refuses it itself
+        elif message["type"] == "websocket.receive":
+            parsed = BackMsg()
+            parsed.ParseFromString(message["bytes"])
+            kinds.append(parsed.WhichOneof("type"))
+        else:
+            kinds.append(message["type"])
+    assert kinds == ["websocket.connect", "rerun_script", "garbage", "app_heartbeat", "websocket.disconnect"]
