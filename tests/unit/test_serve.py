@@ -1,17 +1,23 @@
 """serve.py's protections, each driven as plain ASGI (no server, no network): security headers on
-every answer, metrics closed, `clear_cache` dropped. The same, against a real server and a real
-browser: tests/browser/test_serving.py."""
+every answer, metrics closed, `clear_cache` dropped, uploads bounded per session, client and in
+all. The same, against a real server and a real browser: tests/browser/test_serving.py and
+tests/integration/test_upload_limits.py."""
 
 from __future__ import annotations
 
 import asyncio
 from typing import Any
 
+import pytest
 from streamlit.proto.BackMsg_pb2 import BackMsg
+from streamlit.runtime.memory_uploaded_file_manager import MemoryUploadedFileManager
+from streamlit.runtime.uploaded_file_manager import UploadedFileRec
 from streamlit.web.server.app_discovery import discover_asgi_app
 
 import serve
 from tests.conftest import ROOT
+
+MB = 1_000_000
 
 
 def run(coro: Any) -> Any:
@@ -156,3 +162,118 @@ def test_a_clear_cache_message_never_reaches_streamlit():
         else:
             kinds.append(message["type"])
     assert kinds == ["websocket.connect", "rerun_script", "garbage", "app_heartbeat", "websocket.disconnect"]
+
+
+# --- uploads --------------------------------------------------------------------------------------
+
+
+def upload_scope(session: str, file: str, size: int, client: str = "10.0.0.1", method: str = "PUT"):
+    return http_scope(
+        f"/_stcore/upload_file/{session}/{file}", method, [(b"content-length", str(size).encode())], client
+    )
+
+
+class FakeStreamlit:
+    """Streamlit's upload route, reduced: stores the body as the file, answers 204. `hold` keeps
+    requests under way until it is set."""
+
+    def __init__(self, files: MemoryUploadedFileManager) -> None:
+        self.files = files
+        self.hold: asyncio.Event | None = None
+        self.started = 0
+
+    async def __call__(self, scope, receive, send):
+        self.started += 1
+        body = b""
+        while True:
+            message = await receive()
+            body += message.get("body", b"")
+            if not message.get("more_body"):
+                break
+        if self.hold is not None:
+            await self.hold.wait()
+        _, _, _, session, file = scope["path"].split("/")
+        if scope["method"] == "PUT":
+            record = UploadedFileRec(file_id=file, name="f.json", type="application/json", data=body)
+            self.files.add_file(session, record)
+        else:
+            self.files.remove_file(session, file)
+        await send({"type": "http.response.start", "status": 204, "headers": []})
+        await send({"type": "http.response.body", "body": b""})
+
+
+@pytest.fixture
+def uploads():
+    files = MemoryUploadedFileManager("/_stcore/upload_file")
+    streamlit = FakeStreamlit(files)
+    limits = serve.UploadLimits(
+        streamlit, files=files, max_file_bytes=10 * MB, bytes_per_client=25 * MB, bytes_in_all=45 * MB
+    )
+    return limits, streamlit, files
+
+
+def put(limits, session: str, file: str, size: int, client: str = "10.0.0.1") -> list[dict]:
+    return run(call(limits, upload_scope(session, file, size, client), [b"x" * size]))
+
+
+def held(files: MemoryUploadedFileManager, session: str, ids: list[str]) -> list[str]:
+    return [record.file_id for record in files.get_files(session, ids)]
+
+
+def test_a_session_keeps_only_its_newest_upload(uploads):
+    limits, _, files = uploads
+    for file in ("a", "b", "c"):
+        assert status_of(put(limits, "s1", file, 1000)) == 204
+    assert held(files, "s1", ["a", "b", "c"]) == ["c"]
+    assert status_of(put(limits, "s2", "d", 1000)) == 204  # another session's file is its own
+    assert held(files, "s1", ["c"]) == ["c"] and held(files, "s2", ["d"]) == ["d"]
+
+
+def test_one_client_holds_at_most_its_share_whatever_the_number_of_sessions(uploads):
+    limits, streamlit, files = uploads
+    assert status_of(put(limits, "s1", "a", 10 * MB)) == 204
+    assert status_of(put(limits, "s2", "b", 10 * MB)) == 204
+    refused = put(limits, "s3", "c", 10 * MB)
+    assert status_of(refused) == 429
+    assert headers_of(refused[0])[b"retry-after"] == b"60"
+    assert b"address" in refused[1]["body"]
+    assert streamlit.started == 2  # refused before Streamlit read (and kept) a byte of it
+    assert status_of(put(limits, "s4", "d", 10 * MB, client="10.0.0.2")) == 204  # another address
+    # Files Streamlit has dropped (a session ended, the browser deleted one) count no longer.
+    files.remove_session_files("s1")
+    assert status_of(put(limits, "s3", "c", 10 * MB)) == 204
+
+
+def test_all_clients_together_hold_at_most_the_server_s_share(uploads):
+    limits, _, _ = uploads
+    for n in range(4):
+        assert status_of(put(limits, f"s{n}", "f", 10 * MB, client=f"10.0.1.{n}")) == 204
+    refused = put(limits, "s9", "f", 10 * MB, client="10.0.1.9")
+    assert status_of(refused) == 429 and b"server" in refused[1]["body"]
+    assert status_of(put(limits, "s9", "f", 4 * MB, client="10.0.1.9")) == 204  # what still fits
+
+
+def test_at_most_two_uploads_at_once_from_one_client(uploads):
+    limits, streamlit, _ = uploads
+
+    async def burst() -> list[int]:
+        streamlit.hold = asyncio.Event()
+        under_way = [asyncio.create_task(call(limits, upload_scope(f"s{n}", "f", 1000), [b"x" * 1000])) for n in (1, 2)]
+        await asyncio.sleep(0.05)
+        third = await call(limits, upload_scope("s3", "f", 1000), [b"x" * 1000])
+        other_client = asyncio.create_task(call(limits, upload_scope("s4", "f", 1000, client="10.0.0.2"), [b"x"]))
+        await asyncio.sleep(0.05)
+        streamlit.hold.set()
+        done = [status_of(sent) for sent in await asyncio.gather(*under_way, other_client)]
+        after = await call(limits, upload_scope("s3", "f", 1000), [b"x" * 1000])
+        return [*done, status_of(third), status_of(after)]
+
+    assert run(burst()) == [204, 204, 204, 429, 204]
+
+
+def test_everything_but_an_upload_passes_untouched(uploads):
+    limits, _, files = uploads
+    assert status_of(put(limits, "s1", "a", 1000)) == 204
+    assert status_of(run(call(limits, upload_scope("s1", "a", 0, method="DELETE")))) == 204
+    assert held(files, "s1", ["a"]) == []
+    assert status_of(run(call(serve.UploadLimits(ok_app, files=files), http_scope("/_stcore/health")))) == 200
