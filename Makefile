@@ -15,9 +15,10 @@ $(STAMP): pyproject.toml requirements.lock
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c requirements.lock -e ".[test,postgres]"
 	@touch $(STAMP)
 
+# serve.py serves app.py with Tenfold's own protections (docs/deployment.md, "The embedded server").
 run: $(STAMP)
 	@echo "Tenfold is starting at http://$(HOST):$(PORT)  (Ctrl+C stops it)"
-	$(BIN)/streamlit run app.py --server.address $(HOST) --server.port $(PORT) \
+	$(BIN)/streamlit run serve.py --server.address $(HOST) --server.port $(PORT) \
 		--server.headless true --browser.gatherUsageStats false
 
 AXE := tests/browser/a11y/node_modules/axe-core/axe.min.js

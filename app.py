@@ -11,8 +11,11 @@ from ui import counsellor, presentation, router, workspace
 from ui.streamlit_workarounds import disable_nagle
 
 PAGES_DIR = Path(__file__).parent / "pages"
+# A file of ours, sent inline with the page: a `:material/...` page icon is fetched from Google's font
+# host by every browser (docs/deployment.md, "No request to another host").
+ICON = Path(__file__).parent / "assets" / "icon.svg"
 
-st.set_page_config(page_title="Tenfold", page_icon=":material/balance:", layout="wide")
+st.set_page_config(page_title="Tenfold", page_icon=ICON, layout="wide")
 disable_nagle()  # once per process: replies without a 40 ms wait (ui/streamlit_workarounds.py)
 
 pages = {

@@ -6,7 +6,7 @@ Run from the repository root: ``python bench/load.py`` (50 and then 200 sessions
 For each size N the benchmark
   1. makes a fresh data directory and imports N copies of the demo workspace through
      `core.storage` (8 options, 7 interviews: the Interviews page has its rating rows);
-  2. starts ``streamlit run app.py`` on a free port of 127.0.0.1 and warms it up;
+  2. starts ``streamlit run serve.py`` on a free port of 127.0.0.1 and warms it up;
   3. opens N sessions (`tests/streamlit_client.py`: Streamlit's own websocket protocol) on
      ``/interviews?w=<token>``, each with its own workspace, and measures the server's RSS with
      them idle against none (``/proc/<pid>/status`` VmRSS);

@@ -9,8 +9,8 @@ cached per (database, workspace, revision, seed) too (any write bumps the revisi
 and the report cost time to draw, so they are drawn only when their download button is clicked
 (a deferred download), never on an ordinary rerun.
 
-An upload is treated as hostile: its size is checked before it is read, it is validated in full
-before anything is written, and every problem is shown in plain words.
+An upload is treated as hostile: its size is checked before it is read, it is read and validated
+in full once, before anything is written, and every problem is shown in plain words.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ import datetime as dt
 
 import pandas as pd
 import streamlit as st
+from streamlit.runtime.uploaded_file_manager import UploadedFile
 
 from core import storage
 from core.decision import Decision
@@ -184,6 +185,20 @@ def _export() -> None:
 # --- import ---------------------------------------------------------------------------------------
 
 
+# Each uploaded file is read and checked once (Streamlit gives every upload its own file_id), not at
+# every click on the page: parsing a 10 MB file takes seconds of the one process every user shares.
+# A few files at most, and not for long: what an upload holds is bounded (serve.UploadLimits).
+@st.cache_resource(max_entries=4, ttl=600, show_spinner=False)
+def _checked(file_id: str, size: int, _upload: UploadedFile) -> tuple[Workspace | None, list[str]]:
+    problem = size_problem(size)  # before a single byte is read
+    if problem:
+        return None, [problem]
+    try:
+        return parse_workspace(_upload.getvalue()), []
+    except WorkspaceFileError as error:
+        return None, error.problems
+
+
 def _import_new(in_file: Workspace, file_id: str) -> None:
     token = messages.attempt(lambda: storage.import_workspace(engine, in_file))
     if token is None:
@@ -236,14 +251,9 @@ def _import() -> None:
     )
     if upload is None:
         return
-    problem = size_problem(upload.size)  # before a single byte is read
-    if problem:
-        _show_problems([problem])
-        return
-    try:
-        in_file = parse_workspace(upload.getvalue())
-    except WorkspaceFileError as error:
-        _show_problems(error.problems)
+    in_file, problems = _checked(upload.file_id, upload.size, upload)
+    if in_file is None:
+        _show_problems(problems)
         return
 
     imported = st.session_state.get(IMPORTED_KEY)

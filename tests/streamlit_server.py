@@ -1,6 +1,7 @@
-"""`streamlit run app.py` on a free 127.0.0.1 port, headless, for the browser tests, the tests that
-drive a server over its websocket (tests/streamlit_client.py) and bench/load.py. Standard library
-only, so the benchmark imports it without pytest."""
+"""`streamlit run serve.py` (app.py in Tenfold's server, as `make run` starts it) on a free 127.0.0.1
+port, headless, for the browser tests, the tests that drive a server over its websocket
+(tests/streamlit_client.py) and bench/load.py. Standard library only, so the benchmark imports it
+without pytest."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-APP = ROOT / "app.py"
+APP = ROOT / "serve.py"
 START_TIMEOUT_S = 90  # a cold start on a busy two-core machine
 
 
@@ -26,7 +27,7 @@ def free_port() -> int:
 class StreamlitServer:
     """One app server on `data_dir`, its output in `log`. `start()` again after `kill()` (SIGKILL) or
     `stop()` brings it back on the same port and data; `env` overrides the inherited environment.
-    `script` is app.py unless a test serves a small app of its own (run from the script's folder)."""
+    `script` is serve.py unless a test serves a small app of its own (run from the script's folder)."""
 
     def __init__(
         self, data_dir: Path, env: dict[str, str] | None = None, port: int | None = None, script: Path = APP
