@@ -12,9 +12,9 @@ from urllib.parse import urlsplit
 import pytest
 import websockets
 
-from bench.streamlit_client import run_to_end
 from serve import SECURITY_HEADERS
 from tests.browser import ui
+from tests.streamlit_client import run_to_end
 
 pytestmark = pytest.mark.browser
 
