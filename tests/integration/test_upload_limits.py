@@ -8,10 +8,10 @@ import asyncio
 from collections.abc import Iterator
 
 import pytest
-from bench.streamlit_client import run_to_end
 
 from bench.upload_flood import memory_kb, multipart, open_session, put, settled_memory_kb, xsrf_cookie
 from serve import BYTES_HELD_PER_CLIENT
+from tests.streamlit_client import run_to_end
 from tests.streamlit_server import StreamlitServer
 
 FILE_BYTES = 10_000_000  # the largest workspace file
