@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
@@ -22,6 +23,13 @@ ROOT = Path(__file__).resolve().parent.parent
 IN_CI = os.environ.get("CI", "").lower() == "true"
 POSTGRES_URL = os.environ.get("TENFOLD_TEST_POSTGRES_URL", "")
 CHROMIUM = os.environ.get("TENFOLD_TEST_CHROMIUM", "/usr/bin/chromium")
+
+# One hypothesis profile for every property test. No deadline: on a busy two-core machine (CI, or a
+# workshop laptop running the suite) one example can take seconds without anything being wrong, and
+# a deadline would fail it at random. Tests set only how many examples they need.
+PROFILE_HEALTH_CHECKS = (HealthCheck.too_slow,)
+settings.register_profile("tenfold", deadline=None, suppress_health_check=PROFILE_HEALTH_CHECKS)
+settings.load_profile("tenfold")
 
 
 def missing(reason: str) -> None:

@@ -21,6 +21,7 @@ from core import storage
 from core.demo import demo_workspace
 from core.models import Contact, Interview, Option, Rating, Workspace
 from core.workspace_file import dump_workspace, parse_workspace, renumber_ids
+from tests.conftest import PROFILE_HEALTH_CHECKS
 from tests.unit.test_workspace_file import workspaces
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -145,8 +146,7 @@ def _export(engine: Engine, token: str) -> bytes:
     return dump_workspace(renumber_ids(storage.load_workspace(engine, storage.find_workspace(engine, token).id)))
 
 
-@settings(max_examples=40, deadline=None,
-          suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@settings(max_examples=40, suppress_health_check=[*PROFILE_HEALTH_CHECKS, HealthCheck.function_scoped_fixture])
 @given(ws=workspaces())
 def test_any_workspace_round_trips_through_a_file_and_the_database(engine, ws):
     first = dump_workspace(ws)

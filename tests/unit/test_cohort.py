@@ -66,7 +66,7 @@ def test_an_empty_cohort_has_no_numbers_not_zeros():
     assert table.isna().sum().sum() == 30
 
 
-@settings(deadline=None, max_examples=40)  # each example runs the decision engine per participant
+@settings(max_examples=40)  # each example runs the decision engine per participant
 @given(st.lists(st.dictionaries(st.sampled_from(DIMENSION_KEYS), st.integers(0, 5)), min_size=1, max_size=5))
 def test_needs_stay_within_their_ranges(weight_overrides):
     summaries = []

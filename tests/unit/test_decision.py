@@ -6,7 +6,7 @@ import datetime as dt
 
 import numpy as np
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from core import decision as dc
@@ -476,7 +476,7 @@ def test_the_evidence_helper_matches_the_workspace_path():
 cells = st.one_of(st.just(float("nan")), st.sampled_from([1.0, 2.0, 3.0, 4.0, 5.0]), st.floats(1, 5))
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=60)
 @given(
     rows=st.lists(st.lists(cells, min_size=D, max_size=D), min_size=1, max_size=5),
     kinds=st.lists(st.sampled_from(["career", "employer"]), min_size=5, max_size=5),

@@ -5,7 +5,7 @@ import math
 
 import numpy as np
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from core import robustness as rb
@@ -281,7 +281,7 @@ def test_chunking_never_changes_the_answer(monkeypatch):
 cells = st.one_of(st.just(float("nan")), st.floats(1, 5), st.sampled_from([1.0, 2.0, 3.0, 4.0, 5.0]))
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=40)
 @given(
     rows=st.lists(st.lists(cells, min_size=D, max_size=D), min_size=1, max_size=6),
     kinds=st.lists(st.sampled_from(["career", "employer"]), min_size=6, max_size=6),

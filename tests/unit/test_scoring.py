@@ -6,7 +6,7 @@ import datetime as dt
 
 import numpy as np
 import pytest
-from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
@@ -28,7 +28,7 @@ from core.scoring import (
 
 D = len(DIMENSION_KEYS)
 IDX = {key: i for i, key in enumerate(DIMENSION_KEYS)}
-PROPERTY = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+PROPERTY = settings(max_examples=150)
 
 
 def _interview(iid: str, day: int, *ratings: tuple[str, str, int], kind: str = "interview") -> Interview:

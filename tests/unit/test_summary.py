@@ -8,7 +8,7 @@ import io
 
 import pandas as pd
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 
 from core.cohort import CohortRow, cohort_row
 from core.decision import VERDICT_CODES, decide
@@ -160,7 +160,7 @@ def test_the_summary_of_a_decision_carries_its_p_first_and_the_leanings_verdict(
     assert all(r["verdict"] == "" for r in _rows(summary_csv(decide(no_leaning))))
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=25)
 @given(workspaces())
 def test_ids_change_no_byte_of_the_summary(ws):
     # The Export page summarises the stored workspace; `tenfold summary` reads its file, renumbered.
@@ -255,7 +255,7 @@ def test_cohort_csv():
     ]
 
 
-@settings(max_examples=80, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=80)
 @given(workspaces())
 def test_any_workspace_gives_one_safe_row_per_option(ws):
     text = _csv(ws)

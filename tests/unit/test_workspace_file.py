@@ -13,7 +13,7 @@ from pathlib import Path
 
 import jsonschema
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from core.demo import demo_workspace
@@ -230,7 +230,7 @@ def workspaces(draw) -> Workspace:
     return Workspace(name=draw(_text), weights=weights, options=options, interviews=interviews)
 
 
-@settings(max_examples=150, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=150)
 @given(workspaces())
 def test_any_workspace_round_trips_to_the_same_bytes_and_content(ws):
     data = dump_workspace(ws)
@@ -242,7 +242,7 @@ def test_any_workspace_round_trips_to_the_same_bytes_and_content(ws):
         assert after == before.model_copy(update={"options": before.informed})
 
 
-@settings(max_examples=60, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=60)
 @given(workspaces())
 def test_renumbering_keeps_every_link_and_every_score(ws):
     renumbered = renumber_ids(ws)
