@@ -257,11 +257,15 @@ class Rate:
     burst: int = 1
     failures_only: bool = False
 
+    def _level(self, state: Attempts, now: float) -> float:
+        # Never fuller than full: a replica whose clock ran ahead (or a clock set back) costs no more.
+        return min(max(state.not_before, now), now + self.burst * self.interval)
+
     def wait(self, state: Attempts, now: float) -> float:
-        return max(0.0, state.not_before - now - (self.burst - 1) * self.interval)
+        return max(0.0, self._level(state, now) - now - (self.burst - 1) * self.interval)
 
     def _filled(self, state: Attempts, now: float) -> Attempts:
-        return Attempts(state.failures, max(state.not_before, now) + self.interval)
+        return Attempts(state.failures, self._level(state, now) + self.interval)
 
     def after_check(self, state: Attempts, now: float) -> Attempts:
         return state if self.failures_only else self._filled(state, now)
@@ -285,7 +289,7 @@ class Backoff:
         return min(self.first_delay * 2 ** (failures - self.free_failures - 1), self.max_delay)
 
     def wait(self, state: Attempts, now: float) -> float:
-        return max(0.0, state.not_before - now)
+        return min(max(0.0, state.not_before - now), self.max_delay)  # (a clock set back: see Rate)
 
     def after_check(self, state: Attempts, now: float) -> Attempts:
         return state
