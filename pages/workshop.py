@@ -228,4 +228,4 @@ elif task == "sign_in":
         st.markdown("**Counsellor sign-in.** Opens the cohort of your workshop in this browser tab.")
         st.text_input("Join code", key="workshop_sign_in_code", max_chars=12, placeholder="e.g. K7M 4QX")
         st.text_input("Passcode", key="workshop_sign_in_passcode", type="password", max_chars=PASSCODE_MAX)
-        st.form_submit_button("Sign in", type="primary", on_click=_sign_in)
+        st.form_submit_button("Sign in", type="primary", on_click=_sign_in, key="workshop_sign_in_submit")
