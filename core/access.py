@@ -1,5 +1,5 @@
 """Workshop access without Streamlit or SQL: join codes, workshop and display names, counsellor
-passcodes and the sign-in guard.
+passcodes, and the throttles on signing in and joining.
 
 - A join code is six characters a counsellor can read aloud: capital letters and digits
   without the look-alikes 0/O and 1/I/l. 32 symbols, so about a billion codes; the database
@@ -7,10 +7,13 @@ passcodes and the sign-in guard.
 - A passcode is stored only as a salted scrypt hash (standard library, memory-hard), checked
   in constant time. An unknown join code is checked against a dummy hash so that "no such
   workshop" and "wrong passcode" take the same time.
-- Sign-in failures are counted per browser session: after `MAX_FAILURES` wrong tries in a row
-  the session is locked for `LOCK_SECONDS` (doubling with each further lock, up to
-  `LOCK_SECONDS_MAX`), and during a lock even the right passcode is refused. The guard is a
-  frozen value with the clock passed in, so tests move time instead of sleeping.
+- A new passcode has at least 12 characters and is not mostly obvious parts (common words, the
+  workshop's name, sequences, keyboard rows, repeats, years); older, weaker ones still sign in.
+- Sign-in and join attempts are throttled, counted in the database across sessions and
+  replicas: the arithmetic (`Rate`, `Backoff`) is here, as frozen values with the clock passed in,
+  so tests move time instead of sleeping; core.storage.attempts applies it. Throttles slow an
+  attacker down and never lock anyone out for good: the longest wait is a minute (see
+  docs/deployment.md, "Counsellor sign-in", for the operator's reset).
 
 Standard library and `core.models` only: storage imports this, and `tenfold ready` imports storage.
 What a counsellor sees of the participants is `core.cohort`.
@@ -21,11 +24,13 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import ipaddress
 import math
+import re
 import secrets
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from core.models import TenfoldError, typed_name
 
@@ -74,8 +79,15 @@ def clean_display_name(name: str) -> str:
 
 # --- passcodes ------------------------------------------------------------------------------------
 
-PASSCODE_MIN = 8
+PASSCODE_MIN = 12
 PASSCODE_MAX = 128
+# Characters that must remain once the obvious parts (below) are taken out: "password2026!" has one.
+PASSCODE_OWN_CHARACTERS = 8
+PASSCODE_RULE = (
+    f"At least {PASSCODE_MIN} characters, not built from a common word, a keyboard row, a sequence, "
+    "a year or the workshop's name. Three or four unrelated words with spaces between them are easy "
+    "to remember and hard to guess."
+)
 # scrypt cost: 16 MiB of memory and a few tens of milliseconds per check on a laptop.
 SCRYPT_N = 2**14
 SCRYPT_R = 8
@@ -85,17 +97,96 @@ SCRYPT_KEY_BYTES = 32
 _SCRYPT_MAXMEM = 64 * 1024 * 1024
 _HASH_SCHEME = "scrypt"
 
+# The words every password guesser tries first (and this app's own words): a compact stand-in for a
+# strength estimator, matched anywhere in the passcode, also written with digits for letters.
+_COMMON_WORDS_TEXT = """password passcode passwort motdepasse contrasena wachtwoord workshop tenfold
+    counsellor counselor career careers admin administrator login letmein welcome secret qwerty azerty qwertz iloveyou
+    monkey dragon master shadow sunshine princess football baseball soccer hockey superman batman
+    starwars trustno whatever freedom hello changeme default guest user root access summer winter
+    spring autumn group class student school teacher computer internet
+    monday tuesday wednesday thursday friday saturday sunday january february march april june july
+    august september october november december"""
+COMMON_WORDS = frozenset(_COMMON_WORDS_TEXT.split())
+_LEET = str.maketrans("@4310!$57", "aaeioisst")
+_SEQUENCES = ("abcdefghijklmnopqrstuvwxyz", "01234567890", "qwertyuiop", "asdfghjkl", "zxcvbnm", "azertyuiop",
+              "qwertzuiop", "1qaz2wsx3edc4rfv5tgb", "!@#$%^&*()")
+_SEQUENCES = _SEQUENCES + tuple(row[::-1] for row in _SEQUENCES)
+_REPEATED = re.compile(r"(.+?)\1+", re.DOTALL)
+_YEAR = re.compile(r"(?:19|20)\d\d")
+_WORD = re.compile(r"\w{3,}")
 
-def check_new_passcode(passcode: str, repeated: str | None = None) -> None:
-    """Refuse a passcode that is too short, too long, one repeated character or mistyped."""
+
+def _obvious_parts(passcode: str, workshop_name: str) -> dict[str, set[int]]:
+    """Which characters of the passcode are obvious, by why: the positions each pattern covers."""
+    plain = passcode.casefold()
+    leet = plain.translate(_LEET)  # one character for one: positions stay the same
+    found: dict[str, set[int]] = {}
+
+    def mark(reason: str, start: int, end: int) -> None:
+        found.setdefault(reason, set()).update(range(start, end))
+
+    for reason, words in (("a common word", COMMON_WORDS),
+                          ("the workshop's name", set(_WORD.findall(workshop_name.casefold())))):
+        for word in words:
+            for text in (plain, leet):
+                start = text.find(word)
+                while start != -1:
+                    mark(reason, start, start + len(word))
+                    start = text.find(word, start + 1)
+    for start in range(len(plain)):
+        for row in _SEQUENCES:
+            end = start + 1
+            while end < len(plain) and plain[start : end + 1] in row:
+                end += 1
+            if end - start >= 3:
+                mark("a sequence or a keyboard row", start, end)
+    for match in _REPEATED.finditer(plain):
+        if match.end() - match.start() >= 3:
+            mark("repeated characters", match.start(), match.end())
+    for match in _YEAR.finditer(plain):
+        mark("a year", match.start(), match.end())
+    return found
+
+
+def check_new_passcode(passcode: str, repeated: str | None = None, *, workshop_name: str = "") -> None:
+    """Refuse a passcode that is too short or too long, mostly obvious (see PASSCODE_RULE), or mistyped.
+
+    A compact built-in check, not a strength estimator: after taking out common words, the workshop's
+    own name, sequences and keyboard rows, repeated characters and years, at least
+    PASSCODE_OWN_CHARACTERS characters (spaces not counted) must be left."""
     if len(passcode) < PASSCODE_MIN:
-        raise TenfoldError(f"Choose a passcode of at least {PASSCODE_MIN} characters.")
+        raise TenfoldError(
+            f"Choose a passcode of at least {PASSCODE_MIN} characters, for example three or four "
+            "unrelated words with spaces between them."
+        )
     if len(passcode) > PASSCODE_MAX:
         raise TenfoldError(f"A passcode can be at most {PASSCODE_MAX} characters.")
-    if len(set(passcode)) == 1:
-        raise TenfoldError("Choose a passcode that is not one character repeated.")
+    obvious = _obvious_parts(passcode, workshop_name)
+    covered = set().union(*obvious.values()) if obvious else set()
+    own = [ch for i, ch in enumerate(passcode) if i not in covered and not ch.isspace()]
+    if len(own) < PASSCODE_OWN_CHARACTERS:
+        reasons = sorted(obvious)
+        listed = reasons[0] if len(reasons) == 1 else ", ".join(reasons[:-1]) + " and " + reasons[-1]
+        raise TenfoldError(
+            f"This passcode is too easy to guess: it is mostly {listed or 'spaces'}. "
+            "Add a few unrelated words of your own."
+        )
     if repeated is not None and not hmac.compare_digest(passcode.encode(), repeated.encode()):
         raise TenfoldError("The two passcodes differ. Type the same passcode twice.")
+
+
+def new_passcode() -> str:
+    """A passcode for an operator to hand over (`tenfold workshop reset-passcode`): 20 characters of
+    31 letters and digits without look-alikes, in groups of four: about 99 bits."""
+    alphabet = "abcdefghjkmnpqrstuvwxyz23456789"
+    while True:
+        raw = "".join(secrets.choice(alphabet) for _ in range(20))
+        passcode = "-".join(raw[i : i + 4] for i in range(0, len(raw), 4))
+        try:
+            check_new_passcode(passcode)
+        except TenfoldError:  # a rare accidental "abc" or year: draw again
+            continue
+        return passcode
 
 
 def _b64(raw: bytes) -> str:
@@ -137,50 +228,137 @@ def check_passcode(passcode: str, stored_hash: str | None) -> bool:
     return hmac.compare_digest(actual, expected) and stored_hash is not None
 
 
-# --- the sign-in guard ----------------------------------------------------------------------------
 
-MAX_FAILURES = 5  # wrong passcodes in a row before this session is locked
-LOCK_SECONDS = 5 * 60
-LOCK_SECONDS_MAX = 60 * 60
-FAILURE_DELAY_SECONDS = 0.2  # each wrong try waits this much longer than the one before
-FAILURE_DELAY_MAX_SECONDS = 1.0
 
-# The clock the guard is read with; tests replace it (monotonic: a changed wall clock cannot unlock).
-clock: Callable[[], float] = time.monotonic
+# --- throttling sign-in and join attempts ----------------------------------------------------------
+#
+# Counted in the database (core.storage.attempts), so fresh sessions and other replicas share them.
+# A throttled attempt is refused before anything is looked up or hashed: it costs no scrypt and tells
+# nothing about the code. Two kinds of rule; each attempt passes through several (see below).
+
+# Wall-clock seconds: replicas share the counts, so they must share the clock (tests replace it).
+clock: Callable[[], float] = time.time
 
 
 @dataclass(frozen=True)
-class SignInGuard:
-    """Wrong passcodes in a row in one browser session, and the lock they led to."""
+class Attempts:
+    """What one throttle has counted: failures in a row, and the earliest time of the next check."""
 
     failures: int = 0
-    locks: int = 0
-    locked_until: float = 0.0
-
-    def seconds_locked(self, now: float) -> float:
-        return max(0.0, self.locked_until - now)
-
-    def is_locked(self, now: float) -> bool:
-        return self.seconds_locked(now) > 0
-
-    def after_failure(self, now: float) -> SignInGuard:
-        failures = self.failures + 1
-        if failures < MAX_FAILURES:
-            return replace(self, failures=failures)
-        lock = min(LOCK_SECONDS * 2**self.locks, LOCK_SECONDS_MAX)
-        return SignInGuard(failures=0, locks=self.locks + 1, locked_until=now + lock)
-
-    def after_success(self) -> SignInGuard:
-        return SignInGuard()
-
-    def delay(self) -> float:
-        """How long to hold back the answer to the latest wrong try."""
-        return min(FAILURE_DELAY_SECONDS * self.failures, FAILURE_DELAY_MAX_SECONDS)
+    not_before: float = 0.0
 
 
-def lock_message(seconds: float) -> str:
-    minutes = math.ceil(seconds / 60)
+@dataclass(frozen=True)
+class Rate:
+    """At most `burst` checks at once, then one every `interval` seconds (a leaky bucket: `not_before`
+    is when the bucket is empty). With `failures_only`, only failed checks fill it."""
+
+    interval: float
+    burst: int = 1
+    failures_only: bool = False
+
+    def _level(self, state: Attempts, now: float) -> float:
+        # Never fuller than full: a replica whose clock ran ahead (or a clock set back) costs no more.
+        return min(max(state.not_before, now), now + self.burst * self.interval)
+
+    def wait(self, state: Attempts, now: float) -> float:
+        return max(0.0, self._level(state, now) - now - (self.burst - 1) * self.interval)
+
+    def _filled(self, state: Attempts, now: float) -> Attempts:
+        return Attempts(state.failures, self._level(state, now) + self.interval)
+
+    def after_check(self, state: Attempts, now: float) -> Attempts:
+        return state if self.failures_only else self._filled(state, now)
+
+    def after_outcome(self, state: Attempts, now: float, ok: bool) -> Attempts:
+        return self._filled(state, now) if self.failures_only and not ok else state
+
+
+@dataclass(frozen=True)
+class Backoff:
+    """After `free_failures` failures in a row, each further one makes the next check wait twice as
+    long as the one before, from `first_delay` up to `max_delay`; a success starts again from zero."""
+
+    free_failures: int
+    first_delay: float
+    max_delay: float
+
+    def delay(self, failures: int) -> float:
+        if failures <= self.free_failures:
+            return 0.0
+        return min(self.first_delay * 2 ** (failures - self.free_failures - 1), self.max_delay)
+
+    def wait(self, state: Attempts, now: float) -> float:
+        return min(max(0.0, state.not_before - now), self.max_delay)  # (a clock set back: see Rate)
+
+    def after_check(self, state: Attempts, now: float) -> Attempts:
+        return state
+
+    def after_outcome(self, state: Attempts, now: float, ok: bool) -> Attempts:
+        if ok:
+            return Attempts()
+        failures = state.failures + 1
+        return Attempts(failures, now + self.delay(failures))
+
+
+Rule = Rate | Backoff
+
+# A counsellor's passcode check passes four throttles. Keyed by the join code as typed (normalised),
+# not by workshop, so a code that exists and one that does not behave alike.
+SIGN_IN_PER_CODE = Rate(interval=1.25)  # from everywhere: at most 48 checks a minute for one code
+SIGN_IN_PER_CODE_AND_CLIENT = Backoff(free_failures=3, first_delay=2.0, max_delay=60.0)
+SIGN_IN_PER_CLIENT = Rate(interval=2.0, burst=5)  # one address trying many codes
+SIGN_IN_ALL = Rate(interval=0.1, burst=20)  # scrypt's CPU: at most 10 checks a second in all
+# A participant's join code: only wrong codes count, generously (a whole room shares one address).
+JOIN_PER_CLIENT = Rate(interval=3.0, burst=10, failures_only=True)
+JOIN_ALL = Rate(interval=1.0, burst=60, failures_only=True)  # the backstop: 60 wrong codes a minute
+ATTEMPTS_KEPT_SECONDS = 24 * 60 * 60  # a throttle's row is forgotten a day after its last use
+
+
+def sign_in_throttles(code: str, client: str) -> list[tuple[str, Rule]]:
+    return [
+        (f"sign-in:code:{code}", SIGN_IN_PER_CODE),
+        (f"sign-in:code:{code}:client:{client}", SIGN_IN_PER_CODE_AND_CLIENT),
+        (f"sign-in:client:{client}", SIGN_IN_PER_CLIENT),
+        ("sign-in:all", SIGN_IN_ALL),
+    ]
+
+
+def join_throttles(client: str) -> list[tuple[str, Rule]]:
+    return [(f"join:client:{client}", JOIN_PER_CLIENT), ("join:all", JOIN_ALL)]
+
+
+def client_key(address: str | None) -> str:
+    """How a throttle names a client: a short hash of its address, never the address."""
+    return hashlib.sha256((address or "local").encode()).hexdigest()[:16]
+
+
+def client_network(address: str | None) -> str:
+    """The address as the sign-in record keeps it: its network only (IPv4 /24, IPv6 /48)."""
+    if not address:
+        return "local"
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return "unknown"
+    prefix = 24 if ip.version == 4 else 48
+    return str(ipaddress.ip_network(f"{ip}/{prefix}", strict=False))
+
+
+def _seconds(seconds: float) -> str:
+    whole = max(1, math.ceil(seconds))
+    return f"{whole} second{'s' if whole != 1 else ''}"
+
+
+def sign_in_wait_message(seconds: float) -> str:
     return (
-        f"Too many wrong passcodes from this browser. Signing in is paused for "
-        f"{minutes} minute{'s' if minutes != 1 else ''}; after that you can try again."
+        f"Too many sign-in attempts just now. Try again in {_seconds(seconds)}. If this keeps happening, "
+        "the person who runs Tenfold can give you a new passcode."
     )
+
+
+SIGN_IN_REFUSED = "This join code and passcode do not open a workshop. Check both and try again."
+
+
+def join_wait_message(seconds: float) -> str:
+    return f"Too many wrong join codes from here just now. Try again in {_seconds(seconds)}."

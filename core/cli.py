@@ -6,6 +6,12 @@
                                       the same bytes as the app's download; --no-bom leaves it out)
     tenfold schema                    print the workspace file's JSON Schema
     tenfold ready                     readiness check: the app's database answers (exit 0) or not (1)
+    tenfold workshop reset-passcode CODE
+                                      give the workshop a new counsellor passcode (printed once) and
+                                      clear its sign-in throttles: the recovery when a passcode is
+                                      lost or an attacker keeps signing-in slow
+    tenfold workshop sign-ins CODE [--limit N]
+                                      the workshop's latest passcode checks: when, how, from which network
 
 FILE may be "-" for standard input. Exit status: 0 done, 1 the file (or its reading)
 failed, 2 the command line was wrong. Output is UTF-8 whatever the locale; problems go to
@@ -13,9 +19,9 @@ standard error in plain words, never as a traceback.
 
 Thin: argument parsing and I/O only; the work is core's (`core.workspace_file` reads and writes
 files, `core.decision.decide` then `core.summary.summary_bytes` make the summary, `core.storage`
-answers `ready`). Heavy imports (numpy, pandas, the decision engine, SQLAlchemy) happen inside the
-command that needs them: `tenfold ready`, which a load balancer calls often, loads none of numpy,
-pandas or the decision engine.
+answers `ready` and the `workshop` commands). Heavy imports (numpy, pandas, the decision engine,
+SQLAlchemy) happen inside the command that needs them: `tenfold ready`, which a load balancer calls
+often, loads none of numpy, pandas or the decision engine.
 """
 
 from __future__ import annotations
@@ -155,6 +161,50 @@ def _ready(_: argparse.Namespace) -> int:
     return 0
 
 
+def _operator_engine():  # type: ignore[no-untyped-def]
+    """The app's own database (the same settings as the app), for the operator's commands."""
+    from core import storage
+    from core.settings import get_settings
+
+    return storage.make_engine(get_settings().resolved_database_url())
+
+
+def _reset_passcode(args: argparse.Namespace) -> int:
+    from core import access, storage
+
+    passcode = access.new_passcode()
+    engine = _operator_engine()
+    try:
+        workshop = storage.set_passcode_hash(engine, args.code, access.hash_passcode(passcode))
+    except storage.NoSuchWorkshop as error:
+        raise _Failure([str(error)]) from None
+    finally:
+        engine.dispose()
+    _out(
+        f"New counsellor passcode for '{workshop.name}' ({access.spoken_join_code(workshop.join_code)}):\n"
+        f"{passcode}\n"
+        "Give it to the counsellor in person; it is not shown again. Signed-in tabs stay signed in.\n"
+    )
+    return 0
+
+
+def _sign_ins(args: argparse.Namespace) -> int:
+    from core import storage
+
+    engine = _operator_engine()
+    try:
+        workshop = storage.find_workshop(engine, args.code)
+        if workshop is None:
+            raise _Failure([f"No workshop has the join code {args.code!r}."])
+        records = storage.recent_sign_ins(engine, workshop.id, limit=args.limit)
+    finally:
+        engine.dispose()
+    lines = [f"Sign-ins to '{workshop.name}', newest first, times in UTC ({len(records)} shown):"]
+    lines += [f"{record.at:%Y-%m-%d %H:%M:%S}  {record.outcome:<15} {record.network}" for record in records]
+    _out("\n".join(lines) + "\n")
+    return 0
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog=PROGRAM,
@@ -186,6 +236,18 @@ def _parser() -> argparse.ArgumentParser:
 
     ready = commands.add_parser("ready", help="readiness check: exit 0 when the app's database answers")
     ready.set_defaults(run=_ready)
+
+    workshop = commands.add_parser("workshop", help="operator commands for one workshop (the app's database)")
+    workshop_commands = workshop.add_subparsers(dest="workshop_command", required=True, metavar="COMMAND")
+    reset = workshop_commands.add_parser(
+        "reset-passcode", help="set and print a new counsellor passcode; clear the workshop's sign-in throttles"
+    )
+    reset.add_argument("code", metavar="CODE", help="the workshop's join code")
+    reset.set_defaults(run=_reset_passcode)
+    sign_ins = workshop_commands.add_parser("sign-ins", help="list the workshop's latest passcode checks")
+    sign_ins.add_argument("code", metavar="CODE", help="the workshop's join code")
+    sign_ins.add_argument("--limit", type=int, default=50, metavar="N", help="how many to show (default 50)")
+    sign_ins.set_defaults(run=_sign_ins)
     return parser
 
 

@@ -6,17 +6,12 @@ it never goes back to the browser, into the URL, the database (only its hash) or
 
 from __future__ import annotations
 
-import time
-from dataclasses import asdict
-
 import streamlit as st
 
 from core import access, storage
-from core.access import DISPLAY_NAME_MAX, PASSCODE_MAX, PASSCODE_MIN, WORKSHOP_NAME_MAX, SignInGuard
+from core.access import DISPLAY_NAME_MAX, PASSCODE_MAX, PASSCODE_RULE, WORKSHOP_NAME_MAX
 from ui import counsellor, database, escape_md, messages, router, workspace
 
-# Plain key holding a plain dict (not the dataclass: a session may outlive a reload of its module).
-GUARD_KEY = "workshop_sign_in_guard"  # this session's wrong passcodes and lock
 TASKS = {"join": "Join a workshop", "run": "Run a workshop", "sign_in": "Counsellor sign-in"}
 JOIN_PARAM = "join"  # /workshop?join=K7M4QX fills in the code
 
@@ -120,9 +115,20 @@ task = st.segmented_control(
 )
 
 
+def _client() -> tuple[str, str]:
+    """This tab's client as the throttles count it (a hash) and as the sign-in record keeps it (its
+    network). Behind a proxy on this machine, the address is the one it forwards (docs/deployment.md)."""
+    address = st.context.ip_address
+    address = address if isinstance(address, str) else None  # None: local, or AppTest's stand-in
+    return access.client_key(address), access.client_network(address)
+
+
 def _join(with_open_workspace: bool) -> None:
     code = st.session_state.get("workshop_join_code", "")
     name = st.session_state.get("workshop_join_name", "")
+    # Throttled first: too many wrong codes from here (or from everyone) and no code is looked up.
+    if messages.attempt(lambda: storage.check_join_code(engine, code, _client()[0], access.clock())) is None:
+        return
     if with_open_workspace and ref is not None:
         joined = messages.attempt(lambda: storage.join_workshop(engine, ref.id, code, name))
         if joined is None:
@@ -146,7 +152,7 @@ def _create() -> None:
 
     def create() -> storage.WorkshopRef:
         access.clean_workshop_name(name)
-        access.check_new_passcode(passcode, again)
+        access.check_new_passcode(passcode, again, workshop_name=name)
         return storage.create_workshop(engine, name=name, passcode_hash=access.hash_passcode(passcode))
 
     created = messages.attempt(create)
@@ -161,31 +167,22 @@ def _sign_in() -> None:
     code = st.session_state.get("workshop_sign_in_code", "")
     passcode = st.session_state.get("workshop_sign_in_passcode", "")
     st.session_state["workshop_sign_in_passcode"] = ""
-    guard = SignInGuard(**st.session_state.get(GUARD_KEY, {}))
+    client, network = _client()
     now = access.clock()
-    if guard.is_locked(now):  # not even a right passcode gets in during a lock
-        messages.flash(access.lock_message(guard.seconds_locked(now)), "error")
+    # A throttled attempt is refused before any passcode is checked, even a right one.
+    check = messages.attempt(lambda: storage.begin_sign_in(engine, code, client, now))
+    if check is None:
         return
-    found = storage.workshop_for_sign_in(engine, code)
-    if access.check_passcode(passcode, found[1] if found else None):
-        st.session_state[GUARD_KEY] = asdict(guard.after_success())
-        counsellor.sign_in_counsellor(found[0].id)  # type: ignore[index]
+    ok = access.check_passcode(passcode, check.passcode_hash) and check.workshop is not None
+    outcome = messages.attempt(lambda: storage.finish_sign_in(engine, check, client, network, ok, now))
+    if outcome is None:
+        return  # not recorded, not counted: no way in (the message says why)
+    if ok:
+        counsellor.sign_in_counsellor(check.workshop.id)  # type: ignore[union-attr]
         st.session_state["workshop_go_cohort"] = True
         st.session_state["workshop_task"] = None
-        return
-    guard = guard.after_failure(now)
-    st.session_state[GUARD_KEY] = asdict(guard)
-    time.sleep(guard.delay())  # each wrong try in a row answers a little later
-    if guard.is_locked(now):
-        messages.flash(access.lock_message(guard.seconds_locked(now)), "error")
-    else:
-        left = access.MAX_FAILURES - guard.failures
-        what = "No workshop has this join code" if found is None else "Wrong passcode"
-        messages.flash(
-            f"{what}. {left} more wrong tr{'ies' if left != 1 else 'y'} from this browser and signing in "
-            f"pauses for {access.LOCK_SECONDS // 60} minutes.",
-            "error",
-        )
+    else:  # the same words for a wrong passcode and for a code no workshop has
+        messages.flash(access.SIGN_IN_REFUSED, "error")
 
 
 if task == "join":
@@ -219,8 +216,10 @@ elif task == "run":
             key="workshop_new_passcode",
             type="password",
             max_chars=PASSCODE_MAX,
-            help=f"At least {PASSCODE_MIN} characters. You need it to open the cohort; it cannot be recovered.",
+            help="You need it to open the cohort. Tenfold cannot tell it to anyone; if it is lost, the "
+            "person who runs Tenfold can set a new one.",
         )
+        st.caption(PASSCODE_RULE)
         st.text_input("Passcode again", key="workshop_new_passcode_again", type="password", max_chars=PASSCODE_MAX)
         st.form_submit_button("Create the workshop", type="primary", on_click=_create)
 
@@ -229,4 +228,4 @@ elif task == "sign_in":
         st.markdown("**Counsellor sign-in.** Opens the cohort of your workshop in this browser tab.")
         st.text_input("Join code", key="workshop_sign_in_code", max_chars=12, placeholder="e.g. K7M 4QX")
         st.text_input("Passcode", key="workshop_sign_in_passcode", type="password", max_chars=PASSCODE_MAX)
-        st.form_submit_button("Sign in", type="primary", on_click=_sign_in)
+        st.form_submit_button("Sign in", type="primary", on_click=_sign_in, key="workshop_sign_in_submit")

@@ -3,15 +3,27 @@ as an argument, and every user action is one transaction.
 
 - `schema`: the tables, schema versions and migrations, opening the database, `ping`;
 - `workspace`: one participant's workspace, its options, interviews, ratings and weights, import;
-- `workshop`: workshops, their members, sharing, and what a counsellor may look up.
+- `workshop`: workshops, their members, sharing, and what a counsellor may look up;
+- `attempts`: throttled sign-in and join attempts, and the record of sign-ins.
 
 (The modules are named in the singular because `storage.workspaces` and `storage.workshops` are
 the tables.) Callers use the names re-exported here: `from core import storage`.
 """
 
 from core.models import Workspace
+from core.storage.attempts import (
+    SignIn,
+    SignInCheck,
+    Throttled,
+    begin_sign_in,
+    check_join_code,
+    finish_sign_in,
+    recent_sign_ins,
+    set_passcode_hash,
+)
 from core.storage.schema import (
     SCHEMA_VERSION,
+    attempt_counts,
     ensure_schema,
     interviews,
     make_engine,
@@ -20,6 +32,7 @@ from core.storage.schema import (
     ping,
     ratings,
     schema_info,
+    sign_ins,
     workshops,
     workspaces,
 )
@@ -70,11 +83,17 @@ __all__ = [
     "NoSuchWorkshop",
     "NoSuchWorkspace",
     "SharedWorkspace",
+    "SignIn",
+    "SignInCheck",
+    "Throttled",
     "WorkshopRef",
     "Workspace",
     "WorkspaceRef",
     "add_interview",
     "add_option",
+    "attempt_counts",
+    "begin_sign_in",
+    "check_join_code",
     "cohort_members",
     "create_workshop",
     "create_workspace",
@@ -85,6 +104,7 @@ __all__ = [
     "find_shared_workspace",
     "find_workshop",
     "find_workspace",
+    "finish_sign_in",
     "get_workshop",
     "import_workspace",
     "interviews",
@@ -100,12 +120,15 @@ __all__ = [
     "options",
     "ping",
     "ratings",
+    "recent_sign_ins",
     "rename_workspace",
     "schema_info",
     "set_leaning",
+    "set_passcode_hash",
     "set_rating",
     "set_sharing",
     "set_weights",
+    "sign_ins",
     "update_interview",
     "update_option",
     "workshop_for_sign_in",

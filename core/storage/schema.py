@@ -20,6 +20,7 @@ from sqlalchemy import (
     Date,
     DateTime,
     Engine,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -138,6 +139,30 @@ ratings = Table(
     UniqueConstraint("interview_id", "option_id", "dimension", name="uq_rating"),
 )
 
+
+# Throttles on signing in and joining (core.access.Rate and Backoff), shared by every session and
+# replica. A key names what is counted ("sign-in:code:K7M4QX", "join:client:<hash>"): no address or
+# code of a workshop is needed to read it, and rows are forgotten at `expires_at` (epoch seconds).
+attempt_counts = Table(
+    "attempt_counts",
+    metadata,
+    Column("key", String(120), primary_key=True),
+    Column("failures", Integer, nullable=False, default=0),
+    Column("not_before", Float, nullable=False, default=0.0),
+    Column("expires_at", Float, nullable=False, index=True),
+)
+
+# Every passcode check that was evaluated: when, which workshop (none: no workshop has the code),
+# how it went, and the network it came from (IPv4 /24, IPv6 /48; never the address, never a passcode).
+sign_ins = Table(
+    "sign_ins",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("at", DateTime(timezone=True), nullable=False),
+    Column("workshop_id", Integer, ForeignKey("workshops.id", ondelete="CASCADE"), index=True),
+    Column("outcome", String(16), nullable=False),
+    Column("network", String(64), nullable=False, default=""),
+)
 
 # --- engine and schema -------------------------------------------------------------------
 

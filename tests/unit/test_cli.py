@@ -219,6 +219,63 @@ def test_ready_without_a_schema_says_so_and_stays_light(tmp_path):
     assert result.stderr.startswith("tenfold: not ready: The database holds no Tenfold schema yet")
 
 
+# --- the operator's workshop commands ------------------------------------------------------
+
+
+@pytest.fixture
+def app_database(tmp_path, monkeypatch):  # type: ignore[no-untyped-def]
+    """The app's database as the commands find it (TENFOLD_DATABASE_URL), with one workshop."""
+    from core import access, storage
+    from core.settings import get_settings
+
+    url = f"sqlite:///{tmp_path / 'app.db'}"
+    monkeypatch.setenv("TENFOLD_DATABASE_URL", url)
+    get_settings.cache_clear()
+    engine = storage.make_engine(url)
+    passcode_hash = access.hash_passcode("river otter lantern")
+    workshop = storage.create_workshop(engine, name="Tuesday group", passcode_hash=passcode_hash)
+    yield engine, workshop
+    engine.dispose()
+    get_settings.cache_clear()
+
+
+def test_reset_passcode_prints_a_new_passcode_that_works_and_the_old_one_stops(capsysbinary, app_database):
+    from core import access, storage
+
+    engine, workshop = app_database
+    code, out, err = run_main(capsysbinary, "workshop", "reset-passcode", access.spoken_join_code(workshop.join_code))
+    assert code == 0 and err == ""
+    lines = out.splitlines()
+    assert lines[0] == f"New counsellor passcode for 'Tuesday group' ({access.spoken_join_code(workshop.join_code)}):"
+    new = lines[1]
+    access.check_new_passcode(new)
+    _, stored = storage.workshop_for_sign_in(engine, workshop.join_code)
+    assert access.check_passcode(new, stored) and not access.check_passcode("river otter lantern", stored)
+    assert new not in stored
+
+
+def test_sign_ins_lists_outcomes_and_networks_never_passcodes(capsysbinary, app_database):
+    from core import storage
+
+    engine, workshop = app_database
+    for n, ok in enumerate((False, True)):
+        check = storage.begin_sign_in(engine, workshop.join_code, "client", 1000.0 + 10 * n)
+        storage.finish_sign_in(engine, check, "client", "203.0.113.0/24", ok, 1000.0 + 10 * n)
+    code, out, err = run_main(capsysbinary, "workshop", "sign-ins", workshop.join_code)
+    assert code == 0 and err == ""
+    lines = out.splitlines()
+    assert lines[0] == "Sign-ins to 'Tuesday group', newest first, times in UTC (2 shown):"
+    assert [line.split()[2:] for line in lines[1:]] == [
+        ["signed_in", "203.0.113.0/24"], ["wrong_passcode", "203.0.113.0/24"]
+    ]
+
+
+@pytest.mark.parametrize("command", ["reset-passcode", "sign-ins"])
+def test_an_unknown_join_code_is_explained_and_exits_1(capsysbinary, app_database, command):
+    code, out, err = run_main(capsysbinary, "workshop", command, "ZZZ ZZZ")
+    assert code == 1 and out == "" and err == "tenfold: No workshop has the join code 'ZZZ ZZZ'.\n"
+
+
 # --- the installed console script ---------------------------------------------------------
 
 
