@@ -70,6 +70,58 @@ assert set(DimensionKey.__args__) == set(DIMENSION_KEYS)  # type: ignore[attr-de
 _NOT_IN_NOTES = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
 
 
+# Unicode's explicit direction controls: embeddings and overrides (U+202A–U+202E) and isolates
+# (U+2066–U+2069). An override reverses the letters after it, so "\u202eanaid" shows as "diana", and
+# an unclosed one reverses the text that follows the name too (Unicode's UAX #9). They are refused in
+# one-line text (names, roles, organisations) and kept in notes, which are shown isolated
+# (`isolate_direction`). The marks U+200E, U+200F and U+061C are allowed: each acts as one invisible
+# letter of its direction, so it can move spaces and digits next to it but never reverse letters,
+# and right-to-left writers need them; `name_key` ignores them, so they cannot tell two names apart.
+DIRECTION_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
+_DIRECTION_MARKS = re.compile("[\u200e\u200f\u061c]")
+_ISOLATE_OPENERS = "\u2066\u2067\u2068"  # LRI, RLI, FSI
+_FSI, _PDI = "\u2068", "\u2069"
+
+
+def isolate_direction(text: str) -> str:
+    """Text shown inside other text with its direction controls kept in it: each line, if it holds
+    any control or mark, is wrapped in FSI…PDI (first-strong isolate) with its own isolates balanced,
+    so no override, embedding or mark in it can reorder what comes before or after it (UAX #9:
+    a PDI closes every embedding and override opened since its isolate). Idempotent."""
+    if not (DIRECTION_CONTROLS.search(text) or _DIRECTION_MARKS.search(text)):
+        return text
+    return "\n".join(_isolated_line(line) for line in text.split("\n"))
+
+
+def _isolated_line(line: str) -> str:
+    if not (DIRECTION_CONTROLS.search(line) or _DIRECTION_MARKS.search(line)):
+        return line
+    kept, depth = [], 0
+    for ch in line:
+        if ch in _ISOLATE_OPENERS:
+            depth += 1
+        elif ch == _PDI:
+            if depth == 0:
+                continue  # it would close the isolate around the line, and let the rest escape
+            depth -= 1
+        kept.append(ch)
+    balanced = "".join(kept) + _PDI * depth
+    if balanced.startswith(_FSI) and _closes_at_end(balanced):
+        return balanced
+    return _FSI + balanced + _PDI
+
+
+def _closes_at_end(balanced: str) -> bool:
+    """Whether the isolate opened by the first character of `balanced` is closed by its last."""
+    depth = 0
+    for i, ch in enumerate(balanced):
+        depth += ch in _ISOLATE_OPENERS
+        depth -= ch == _PDI
+        if depth == 0:
+            return i == len(balanced) - 1
+    return False
+
+
 def clean_notes(text: str) -> str:
     """Free text as it will be stored: composed Unicode (NFC), and refused if it holds a control
     character (ValueError, with a message for the participant)."""
@@ -92,8 +144,21 @@ def has_visible_character(text: str) -> bool:
 
 def clean_line(text: str) -> str:
     """One line of text as it will be stored: as `clean_notes`, with each run of spaces, tabs or
-    line breaks made one space and none at either end."""
-    return clean_notes(" ".join(text.split()))
+    line breaks made one space and none at either end, and no direction control (see above)."""
+    text = clean_notes(" ".join(text.split()))
+    bad = DIRECTION_CONTROLS.search(text)
+    if bad:
+        raise ValueError(
+            f"contains an invisible character that reverses or reorders text (U+{ord(bad.group()):04X}); "
+            "please remove it"
+        )
+    return text
+
+
+def salvaged_line(text: str | None) -> str:
+    """One-line text stored before these rules, made to follow them without refusing it: as
+    `salvaged`, its direction controls dropped and its spacing made one line."""
+    return " ".join(DIRECTION_CONTROLS.sub("", salvaged(text)).split())
 
 
 EMPTY = "must not be empty"  # the refusal of an empty name, which a form words as a prompt

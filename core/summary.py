@@ -2,12 +2,18 @@
 
 Both follow docs/workspace-format.md ("The decision summary CSV") and are safe to open in a spreadsheet:
 
-- Quoting follows RFC 4180 (the csv module, minimal quoting, CRLF line ends): a cell with
-  a comma, a double quote or a line break is quoted, and its quotes are doubled.
+- Quoting follows RFC 4180 with CRLF line ends, and every text cell is quoted (its quotes
+  doubled), as OWASP's CSV-injection guidance recommends; the header, numbers (`76.8`, `72`)
+  and empty cells are not, so they read exactly as before.
 - Every cell goes through `neutralise`, OWASP's CSV-injection guidance: a cell that starts
   with =, +, -, @, a tab or a carriage return gets a leading single quote, so a spreadsheet
-  shows it as text instead of running it as a formula. Our numeric cells are never
-  negative, so no number is ever changed by this.
+  shows it as text instead of running it as a formula. A spreadsheet set to another separator
+  (`;` in French, German or Dutch settings, a tab, `|`) or reading a line break as a row's
+  end splits a cell there, and ignores the quotes of a cell it entered mid-way: so wherever a
+  separator or line break is followed (past spaces and double quotes) by a trigger, a `'` goes
+  right after the separator too. `p;=cmd` becomes `p;'=cmd`: no split on any separator leaves
+  a field that starts a formula. Our numeric cells are never negative, so no number is ever
+  changed by this.
 - Downloads are UTF-8 with a byte-order mark (`CSV_ENCODING`, `csv_bytes`). Without the
   mark, Excel on Windows reads a CSV in the computer's legacy code page and turns "é",
   "日本" or "🙂" into mojibake; with it, Excel, LibreOffice, Numbers, Google Sheets and
@@ -22,9 +28,8 @@ The cohort's rows are `core.cohort.CohortRow`; this module only writes them.
 
 from __future__ import annotations
 
-import csv
-import io
 import math
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
@@ -63,20 +68,35 @@ COHORT_HEADER: tuple[str, ...] = (
 )
 # Cells starting with one of these could run as a formula in a spreadsheet (OWASP).
 FORMULA_TRIGGERS: tuple[str, ...] = ("=", "+", "-", "@", "\t", "\r")
+# Where a spreadsheet set to another separator, or reading line breaks as row ends, may start a field.
+SEPARATORS: tuple[str, ...] = (",", ";", "\t", "|", "\r", "\n")
 CSV_ENCODING = "utf-8-sig"
+
+_SEPARATOR_CLASS = "".join(re.escape(ch) for ch in SEPARATORS)
+_TRIGGER_CLASS = "".join(re.escape(ch) for ch in FORMULA_TRIGGERS)
+# A field's start (the cell's, or just after a separator) followed, past spaces and double quotes
+# (which a spreadsheet strips), by a formula trigger.
+_FORMULA_AT_FIELD_START = re.compile(f"(?:^|(?<=[{_SEPARATOR_CLASS}]))(?=[ \"]*[{_TRIGGER_CLASS}])")
+_NUMBER = re.compile(r"\d+(?:\.\d+)?")
 
 
 def neutralise(cell: str) -> str:
-    """The cell as a spreadsheet will show it as text: a leading ' before a formula trigger."""
-    return "'" + cell if cell.startswith(FORMULA_TRIGGERS) else cell
+    """The cell as a spreadsheet will show it as text, whatever separator it splits on: a ' at the
+    start of every field that would start with a formula trigger (see the module notes)."""
+    return _FORMULA_AT_FIELD_START.sub("'", cell)
+
+
+def _quoted(cell: str) -> str:
+    """A cell as the file holds it: numbers and empty cells bare, every text cell quoted (RFC 4180)."""
+    if not cell or _NUMBER.fullmatch(cell):
+        return cell
+    return '"' + cell.replace('"', '""') + '"'
 
 
 def _write(header: Sequence[str], rows: Iterable[Sequence[str]]) -> str:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
-    writer.writerow(header)
-    writer.writerows([neutralise(cell) for cell in row] for row in rows)
-    return buffer.getvalue()
+    lines = [",".join(header)]
+    lines += [",".join(_quoted(neutralise(cell)) for cell in row) for row in rows]
+    return "".join(line + "\r\n" for line in lines)
 
 
 def csv_bytes(text: str) -> bytes:

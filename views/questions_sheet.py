@@ -16,6 +16,7 @@ from html import escape
 
 from core.decision import Gap
 from core.dimensions import BY_KEY, WEIGHT_MAX
+from core.models import isolate_direction
 
 SHEET_TITLE = "Questions for my next interview"
 FILE_NAME = "tenfold-questions.html"
@@ -39,7 +40,8 @@ ul.questions li::before { content: "\\2610\\00a0"; }
 
 
 def _e(text: object) -> str:
-    return escape(str(text), quote=True)
+    """User text as HTML text: every <, >, &, " and ' escaped, direction controls isolated."""
+    return escape(isolate_direction(str(text)), quote=True)
 
 
 def _kind_word(kind: str) -> str:

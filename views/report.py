@@ -44,7 +44,7 @@ from core.decision import (
     sensitivity,
 )
 from core.dimensions import BY_KEY, SCORE_MAX
-from core.models import Workspace
+from core.models import Workspace, isolate_direction
 from core.robustness import DEFAULT_SEED, DRAWS
 from core.scoring import THIN_COVERAGE, standing
 from views.acceptability import acceptability_view
@@ -101,8 +101,8 @@ _MONTHS = (
 
 
 def _e(text: object) -> str:
-    """User text as HTML text: every <, >, &, " and ' escaped."""
-    return html.escape(str(text), quote=True)
+    """User text as HTML text: every <, >, &, " and ' escaped, direction controls isolated."""
+    return html.escape(isolate_direction(str(text)), quote=True)
 
 
 def long_date(day: dt.date) -> str:

@@ -38,7 +38,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.exc import OperationalError, ProgrammingError
 
-from core.models import NAME_MAX, has_visible_character, name_key, salvaged
+from core.models import NAME_MAX, has_visible_character, name_key, salvaged, salvaged_line
 
 # 2: text follows core.models' rules (no control characters, NFC, option names unique by name_key).
 SCHEMA_VERSION = 2
@@ -219,7 +219,7 @@ def ensure_schema(engine: Engine) -> None:
 
 
 def _salvaged_line(text: str | None) -> str:
-    return " ".join(salvaged(text).split())[:NAME_MAX]  # one-line fields are all NAME_MAX columns
+    return salvaged_line(text)[:NAME_MAX]  # one-line fields are all NAME_MAX columns
 
 
 def _numbered(name: str, n: int) -> str:

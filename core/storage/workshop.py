@@ -14,7 +14,7 @@ from sqlalchemy import Connection, Engine, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from core.access import clean_display_name, clean_workshop_name, new_join_code, normalise_join_code
-from core.models import TenfoldError, default_weights, name_key
+from core.models import TenfoldError, default_weights, name_key, salvaged_line
 from core.storage.schema import _now, _read, _write, workshops, workspaces
 from core.storage.workspace import WorkspaceRef, _insert_workspace, _ref, _ref_query, _touch, new_token
 
@@ -59,7 +59,7 @@ class SharedWorkspace:
 
 
 def _workshop_ref(row) -> WorkshopRef:  # type: ignore[no-untyped-def]
-    return WorkshopRef(row.id, row.name, row.join_code)
+    return WorkshopRef(row.id, salvaged_line(row.name), row.join_code)  # older names: see salvaged_line
 
 
 def create_workshop(
@@ -198,7 +198,7 @@ def membership(engine: Engine, workspace_id: int) -> Membership | None:
         ).first()
     if row is None:
         return None
-    return Membership(_workshop_ref(row), row.display_name, bool(row.shared))
+    return Membership(_workshop_ref(row), salvaged_line(row.display_name), bool(row.shared))
 
 
 def cohort_members(engine: Engine, workshop_id: int) -> list[Member]:
@@ -210,7 +210,8 @@ def cohort_members(engine: Engine, workshop_id: int) -> list[Member]:
             )
         ).all()
     members = [
-        Member(row.display_name, True, row.id, row.revision) if row.shared else Member(row.display_name, False)
+        Member(salvaged_line(row.display_name), True, row.id, row.revision) if row.shared
+        else Member(salvaged_line(row.display_name), False)
         for row in rows
     ]
     return sorted(members, key=lambda m: (name_key(m.display_name), m.display_name))
@@ -226,4 +227,4 @@ def find_shared_workspace(engine: Engine, workshop_id: int, workspace_id: int) -
                 workspaces.c.shared == True,  # noqa: E712 (SQL expression)
             )
         ).first()
-    return None if row is None else SharedWorkspace(_ref(row), row.display_name)
+    return None if row is None else SharedWorkspace(_ref(row), salvaged_line(row.display_name))

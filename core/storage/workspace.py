@@ -35,6 +35,7 @@ from core.models import (
     default_weights,
     name_key,
     option_name_taken,
+    salvaged_line,
     sentence,
     validated,
 )
@@ -200,14 +201,15 @@ def load_workspace(engine: Engine, workspace_id: int) -> Workspace:
             Rating(option=str(row.option_id), dimension=row.dimension, score=row.score, note=row.note)
         )
     weight_values = default_weights() | {row.dimension: row.weight for row in weight_rows}
+    # One-line text stored before direction controls were refused loads with them dropped (salvaged_line).
     return Workspace(
-        name=ws_row.name,
+        name=salvaged_line(ws_row.name),
         weights=weight_values,
         options=[
             Option(
                 id=str(row.id),
                 kind=row.kind,
-                name=row.name,
+                name=salvaged_line(row.name),
                 notes=row.notes,
                 career=str(row.career_id) if row.career_id is not None else None,
                 leaning=row.leaning,
@@ -220,7 +222,9 @@ def load_workspace(engine: Engine, workspace_id: int) -> Workspace:
                 kind=row.kind,
                 date=row.date,
                 contact=Contact(
-                    name=row.contact_name, role=row.contact_role, organisation=row.contact_organisation
+                    name=salvaged_line(row.contact_name),
+                    role=salvaged_line(row.contact_role),
+                    organisation=salvaged_line(row.contact_organisation),
                 )
                 if row.kind == "interview"
                 else None,

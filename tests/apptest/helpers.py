@@ -10,7 +10,7 @@ from typing import Any
 from streamlit.testing.v1 import AppTest
 
 from core import storage
-from ui import streamlit_workarounds
+from ui import WORD_JOINER, streamlit_workarounds
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -67,8 +67,8 @@ def by_key(elements, key: str):
 
 
 def shown(markdown: str) -> str:
-    """Markdown source as a reader sees it: backslash escapes removed."""
-    return re.sub(r"\\(.)", r"\1", markdown)
+    """Markdown source as a reader sees it: backslash escapes and invisible word joiners removed."""
+    return re.sub(r"\\(.)", r"\1", markdown).replace(WORD_JOINER, "")
 
 
 def texts(at: AppTest) -> str:

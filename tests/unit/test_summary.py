@@ -9,6 +9,7 @@ import io
 import pandas as pd
 import pytest
 from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from core.cohort import CohortRow, cohort_row
 from core.decision import VERDICT_CODES, decide
@@ -19,6 +20,7 @@ from core.scoring import standing
 from core.summary import (
     COHORT_HEADER,
     FORMULA_TRIGGERS,
+    SEPARATORS,
     SUMMARY_HEADER,
     cohort_csv,
     csv_bytes,
@@ -174,9 +176,62 @@ def test_neutralise_prefixes_every_formula_trigger(payload):
 
 
 def test_neutralise_leaves_safe_cells_alone():
-    for cell in ["", "Nurse", "76.8", "0", "yes", "'quoted", " =not first", "é"]:
+    for cell in ["", "Nurse", "76.8", "0", "yes", "'quoted", "a=b", "Smith, Jones", "é"]:
         assert neutralise(cell) == cell
     assert set(FORMULA_TRIGGERS) == {"=", "+", "-", "@", "\t", "\r"}
+
+
+def test_neutralise_looks_past_the_spaces_and_quotes_a_spreadsheet_strips():
+    # A spreadsheet that trims spaces (LibreOffice's "Trim spaces") would read " =1" as a formula.
+    assert neutralise(" =not first") == "' =not first"
+    assert neutralise('"=1"') == "'\"=1\""
+
+
+@pytest.mark.parametrize("separator", [",", ";", "\t", "|", "\r", "\n"])
+def test_a_formula_after_any_separator_is_neutralised_too(separator):
+    # A semicolon-separated spreadsheet (fr/de/nl settings) splits "p;=cmd" and reads "=cmd" as a formula.
+    assert neutralise(f"p{separator}=cmd|' /C calc'!A0") == f"p{separator}'=cmd|' /C calc'!A0"
+    assert neutralise(f"p{separator} \"@x") == f"p{separator}' \"@x"
+    assert neutralise(f"p{separator}x=1") == f"p{separator}x=1"
+
+
+def test_text_cells_are_quoted_and_numbers_and_empty_cells_are_not():
+    row = CohortRow(participant='Ana "A" Lee', options=3, interviews=0, top_option="Nurse", top_score=76.8,
+                    top_coverage=0.72, leaning="", verdict="close_call")
+    header, line, end = cohort_csv([row]).split("\r\n")
+    assert header == ",".join(COHORT_HEADER) and end == ""
+    assert line == '"Ana ""A"" Lee",3,0,"Nurse",76.8,72,,"close_call"'
+
+
+def _fields_a_spreadsheet_may_see(text: str) -> list[str]:
+    """Every field of `text` split on each separator a spreadsheet may use, stripped as it strips them
+    (CRLF, the rows' own end, is one line break)."""
+    text = text.replace("\r\n", "\n")
+    return [field.lstrip(' "') for separator in SEPARATORS for field in text.split(separator)]
+
+
+@settings(max_examples=300)
+@given(st.text(alphabet=st.sampled_from('=+-@\t\r\n,;|" \'aZ1.é'), max_size=24) | st.text(max_size=24))
+def test_no_split_of_a_cohort_or_summary_line_starts_a_formula(text):
+    cohort = cohort_csv([CohortRow(participant=text, options=1, interviews=0, top_option=text, leaning=text)])
+    outputs = [cohort]
+    if _name_is_valid(text):  # as an option's name and, on its employer's row, as the career's
+        outputs.append(_csv(Workspace(options=[Option(id="c", kind="career", name=text),
+                                               Option(id="e", kind="employer", name="E", career="c")])))
+    for output in outputs:
+        body = output.split("\r\n", 1)[1]
+        for field in _fields_a_spreadsheet_may_see(body):
+            assert not field.startswith(FORMULA_TRIGGERS), (text, field)
+    # Read with the right separator, the cell is the text with the quotes OWASP adds.
+    assert _rows(cohort)[0]["participant"].replace("'", "") == text.replace("'", "")
+
+
+def _name_is_valid(text: str) -> bool:
+    try:
+        Option(id="c", kind="career", name=text)
+    except ValueError:
+        return False
+    return True
 
 
 def test_option_and_career_names_are_neutralised_in_the_summary():
@@ -249,7 +304,7 @@ def test_cohort_csv():
         "participant,options,interviews,top_option,top_score,top_coverage,leaning,verdict"
     )
     assert text.split("\r\n")[1:] == [
-        "Sam,8,6,Registered nurse,76.8,72,Registered nurse,confirmed",
+        '"Sam",8,6,"Registered nurse",76.8,72,"Registered nurse","confirmed"',  # every text cell quoted
         '"Lee, J.",0,0,,,,,',
         "",
     ]

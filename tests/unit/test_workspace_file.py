@@ -193,6 +193,10 @@ def test_the_file_follows_design_key_order_and_keeps_non_ascii():
 _chars = st.characters(exclude_categories=("Cs",), exclude_characters="\x00")
 # Any character a name or note can carry: no control character but tab and line breaks.
 _text = st.text(st.characters(exclude_categories=("Cs", "Cc"), include_characters="\t\n\r"), max_size=30)
+# Any one-line text (names, roles, organisations): no direction control either (core/models.py).
+_line = st.text(st.characters(exclude_categories=("Cs", "Cc"), include_characters="\t\n\r",
+                              exclude_characters="".join(map(chr, [*range(0x202A, 0x202F), *range(0x2066, 0x206A)]))),
+                max_size=30)
 
 
 @st.composite
@@ -208,7 +212,7 @@ def workspaces(draw) -> Workspace:
         kind = draw(st.sampled_from(["career", "employer"]))
         careers = [o.id for o in options if o.kind == "career"]
         career = draw(st.one_of(st.none(), st.sampled_from(careers))) if kind == "employer" and careers else None
-        options.append(Option(id=option_id, kind=kind, name=f"{draw(_text)} #{n}", notes=draw(_text),
+        options.append(Option(id=option_id, kind=kind, name=f"{draw(_line)} #{n}", notes=draw(_text),
                               career=career, leaning=n == leaning))
     interviews = []
     for interview_id in interview_ids[: draw(st.integers(0, 5))]:
@@ -221,13 +225,13 @@ def workspaces(draw) -> Workspace:
         informed = draw(st.one_of(st.none(), st.permutations(rated + [o for o in extra if o not in rated])))
         interviews.append(Interview(
             id=interview_id, kind=kind, date=draw(st.dates(dt.date(1990, 1, 1), dt.date(2100, 12, 31))),
-            contact=Contact(name=f"C {draw(_text)}", role=draw(_text), organisation=draw(_text))
+            contact=Contact(name=f"C {draw(_line)}", role=draw(_line), organisation=draw(_line))
             if kind == "interview" else None,
             notes=draw(_text), options=informed, ratings=ratings,
         ))
     weights = draw(st.fixed_dictionaries({k: st.integers(0, 5) for k in DIMENSION_KEYS}).filter(
         lambda w: any(w.values())))
-    return Workspace(name=draw(_text), weights=weights, options=options, interviews=interviews)
+    return Workspace(name=draw(_line), weights=weights, options=options, interviews=interviews)
 
 
 @settings(max_examples=150)
