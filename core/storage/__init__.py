@@ -42,10 +42,12 @@ from core.storage.workshop import (
     workshop_for_sign_in,
 )
 from core.storage.workspace import (
+    ChangedElsewhere,
     NoSuchWorkspace,
     WorkspaceRef,
     add_interview,
     add_option,
+    clear_rating,
     create_workspace,
     delete_interview,
     delete_option,
@@ -58,6 +60,8 @@ from core.storage.workspace import (
     rename_workspace,
     set_leaning,
     set_rating,
+    set_rating_note,
+    set_rating_score,
     set_weights,
     update_interview,
     update_option,
@@ -65,6 +69,7 @@ from core.storage.workspace import (
 
 __all__ = [
     "SCHEMA_VERSION",
+    "ChangedElsewhere",
     "Member",
     "Membership",
     "NoSuchWorkshop",
@@ -75,6 +80,7 @@ __all__ = [
     "WorkspaceRef",
     "add_interview",
     "add_option",
+    "clear_rating",
     "cohort_members",
     "create_workshop",
     "create_workspace",
@@ -104,6 +110,8 @@ __all__ = [
     "schema_info",
     "set_leaning",
     "set_rating",
+    "set_rating_note",
+    "set_rating_score",
     "set_sharing",
     "set_weights",
     "update_interview",
