@@ -696,9 +696,10 @@ def set_rating_score(
     *,
     expected: int | None,
     note: str = "",
-) -> None:
+) -> Rating:
     """Change the score of one rating alone, from the score the page showed (`expected`; None: not
-    rated). An existing rating keeps its note; a new one takes `note` (typed before its rating)."""
+    rated). An existing rating keeps its note; a new one takes `note` (typed before its rating).
+    Returns the rating as stored."""
     rating = _checked_rating(option_id, dimension, score, note)
     with _write(engine) as conn:
         _touch(conn, workspace_id)
@@ -711,8 +712,9 @@ def set_rating_score(
                     score=rating.score, note=rating.note,
                 )
             )
-        else:
-            conn.execute(update(ratings).where(ratings.c.id == stored.id).values(score=rating.score))
+            return rating
+        conn.execute(update(ratings).where(ratings.c.id == stored.id).values(score=rating.score))
+        return rating.model_copy(update={"note": stored.note})
 
 
 def set_rating_note(
@@ -724,8 +726,9 @@ def set_rating_note(
     note: str,
     *,
     expected: str,
-) -> None:
-    """Change the note of one rating alone, from the note the page showed (`expected`)."""
+) -> str:
+    """Change the note of one rating alone, from the note the page showed (`expected`); returns
+    the note as stored."""
     dimension = validated(_DIMENSION.validate_python, dimension, subjects={"": "The dimension"})
     note = validated(_NOTE.validate_python, note or "", subjects={"": "A note"})
     with _write(engine) as conn:
@@ -737,6 +740,7 @@ def set_rating_note(
             )
         _check_unchanged("This note was", stored.note, expected)
         conn.execute(update(ratings).where(ratings.c.id == stored.id).values(note=note))
+    return note
 
 
 def clear_rating(
