@@ -328,8 +328,10 @@ def limit_problems(ws: Workspace) -> list[str]:
     ]
 
 
-def limit_reached(what: str, limit: int) -> str:
-    """The refusal of one more record at a limit, for the person adding it."""
+def limit_reached(what: str, count: int, limit: int) -> str:
+    """The refusal of one more record at a limit (or past it, in older data), for the person adding it."""
+    if count > limit:
+        return f"This workspace holds {count:,} {what}, more than the {limit:,} it can hold. Delete some first."
     return f"This workspace already holds {limit:,} {what}, the most it can hold. Delete one before adding another."
 
 

@@ -95,7 +95,7 @@ def _check_room(conn: Connection, table: Table, workspace_id: int, what: str, li
         select(func.count()).select_from(table).where(table.c.workspace_id == workspace_id)
     ).scalar_one()
     if count >= limit:
-        raise TenfoldError(limit_reached(what, limit))
+        raise TenfoldError(limit_reached(what, count, limit))
 
 
 @dataclass(frozen=True)

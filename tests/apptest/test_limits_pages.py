@@ -37,7 +37,7 @@ def test_a_workspace_over_a_limit_opens_with_a_banner_and_refuses_more(db):
     assert "Careers (500)" in shown and "Employers (1)" in shown  # the page itself, every option in it
     by_key(at.text_input, "options_add_name").input("Yet another")
     next(b for b in at.button if b.label == "Add").click().run()
-    assert "already holds 500 options, the most it can hold" in texts(at)
+    assert "This workspace holds 501 options, more than the 500 it can hold. Delete some first." in texts(at)
     assert len(storage.load_workspace(engine, storage.find_workspace(engine, token).id).options) == MAX_OPTIONS + 1
 
 
