@@ -45,8 +45,11 @@ NAME_MAX = 120
 NOTE_MAX = 2000
 NOTES_MAX = 10_000
 ID_MAX = 64
+# How much one workspace and one workshop may hold. Storage refuses a write that would go past
+# them and a workspace file that does; a workspace already past them (older data) still loads.
 MAX_OPTIONS = 500
 MAX_INTERVIEWS = 2000
+MAX_WORKSHOP_MEMBERS = 300
 
 OptionKind = Literal["career", "employer"]
 InterviewKind = Literal["interview", "self"]
@@ -308,8 +311,10 @@ class Workspace(_Record):
     format: Literal["tenfold.workspace/1"] = WORKSPACE_FORMAT
     name: OptionalText = ""
     weights: dict[DimensionKey, Weight] = Field(default_factory=default_weights)
-    options: list[Option] = Field(default_factory=list, max_length=MAX_OPTIONS)
-    interviews: list[Interview] = Field(default_factory=list, max_length=MAX_INTERVIEWS)
+    # The counts are limits on writing (`limit_problems`), not on reading: a workspace over them
+    # must still load, to be exported and trimmed. The file's schema states them all the same.
+    options: list[Option] = Field(default_factory=list, json_schema_extra={"maxItems": MAX_OPTIONS})
+    interviews: list[Interview] = Field(default_factory=list, json_schema_extra={"maxItems": MAX_INTERVIEWS})
 
     @field_validator("weights")
     @classmethod
@@ -375,6 +380,24 @@ def workspace_link_problems(ws: Workspace) -> list[str]:
                     "which is not in this workspace"
                 )
     return problems
+
+
+def limit_problems(ws: Workspace) -> list[str]:
+    """What a workspace holds beyond the limits on writing (`MAX_OPTIONS`, `MAX_INTERVIEWS`), as
+    plain sentences: storage refuses to write such a workspace; where one is loaded, a banner says it."""
+    counts = (("options", len(ws.options), MAX_OPTIONS), ("interviews", len(ws.interviews), MAX_INTERVIEWS))
+    return [
+        f"It holds {count:,} {what}, more than the {limit:,} a workspace can hold."
+        for what, count, limit in counts
+        if count > limit
+    ]
+
+
+def limit_reached(what: str, count: int, limit: int) -> str:
+    """The refusal of one more record at a limit (or past it, in older data), for the person adding it."""
+    if count > limit:
+        return f"This workspace holds {count:,} {what}, more than the {limit:,} it can hold. Delete some first."
+    return f"This workspace already holds {limit:,} {what}, the most it can hold. Delete one before adding another."
 
 
 # The rules that storage checks against the database too, in the one wording both use.

@@ -9,14 +9,18 @@ cache is keyed by each workspace's revision, which every write bumps, so it is n
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import math
 
 import streamlit as st
+from pydantic import ValidationError
+from sqlalchemy.exc import OperationalError
 
 from core import storage
 from core.access import spoken_join_code
 from core.cohort import ParticipantSummary, cohort_needs, participant_summary
 from core.decision import verdict_label
+from core.models import TenfoldError, describe_validation_error
 from core.scoring import THIN_COVERAGE
 from core.summary import cohort_csv, csv_bytes
 from ui import counsellor, database, escape_md, messages
@@ -52,9 +56,21 @@ large = presentation_mode()
 
 
 @st.cache_data(max_entries=4096, ttl=dt.timedelta(hours=12), show_spinner=False)
-def _summary(url: str, workspace_id: int, revision: int, display_name: str) -> ParticipantSummary:
+def _summary(url: str, workspace_id: int, revision: int, display_name: str) -> ParticipantSummary | str:
+    """The participant's row, or what is wrong with their workspace: one workspace that cannot be
+    read (data this Tenfold refuses) costs its own row, never the cohort's table."""
     # Keyed by revision: a new rating bumps it, so this never hides a participant's latest write.
-    return participant_summary(display_name, storage.load_workspace(database.engine(), workspace_id))
+    try:
+        return participant_summary(display_name, storage.load_workspace(database.engine(), workspace_id))
+    except ValidationError as error:
+        return f"This workspace holds data Tenfold cannot read: {describe_validation_error(error)[0]}"
+    except TenfoldError as error:
+        return str(error)
+    except OperationalError:  # the database, not this workspace: never cached as the row's answer
+        raise
+    except Exception:  # one row's failure, logged; the rest of the table still shows
+        logging.getLogger(__name__).exception("cohort: workspace %s could not be summarised", workspace_id)
+        return "Tenfold could not read this workspace just now (an unexpected error, logged for the administrator)."
 
 
 def _plural(n: int, word: str) -> str:
@@ -73,7 +89,7 @@ def _choose(workspace_id: int) -> None:
     st.session_state[PRESENT_KEY] = workspace_id
 
 
-def _table(sharing: list[storage.Member], summaries: list[ParticipantSummary]) -> None:
+def _table(sharing: list[storage.Member], summaries: list[ParticipantSummary | str]) -> None:
     widths = [w for _, w in COLUMNS]
     st.html(NARROW_TABLE_CSS)
     header = st.container(key="cohort_header").columns(widths, vertical_alignment="bottom")
@@ -81,6 +97,12 @@ def _table(sharing: list[storage.Member], summaries: list[ParticipantSummary]) -
         if title:
             column.markdown(f"**{title}**")
     for member, summary in zip(sharing, summaries, strict=True):
+        if isinstance(summary, str):  # this participant's workspace could not be read
+            with st.container(key=f"cohort_problem_{member.workspace_id}"):
+                name, problem = st.columns([widths[0], sum(widths[1:])], vertical_alignment="center")
+                name.markdown(escape_md(member.display_name))
+                problem.warning(escape_md(summary), icon=":material/warning:")
+            continue
         row = summary.row
         cells = st.columns(widths, vertical_alignment="center")
         for i, (cell, (title, _)) in enumerate(zip(cells, COLUMNS, strict=True)):
@@ -112,7 +134,8 @@ def live() -> None:
     members = storage.cohort_members(database.engine(), workshop.id)
     sharing = [m for m in members if m.shared]
     quiet = [m for m in members if not m.shared]
-    summaries = [_summary(url, m.workspace_id, m.revision, m.display_name) for m in sharing]  # type: ignore[arg-type]
+    rows = [_summary(url, m.workspace_id, m.revision, m.display_name) for m in sharing]  # type: ignore[arg-type]
+    summaries = [row for row in rows if not isinstance(row, str)]  # the readable ones, for the CSV and charts
 
     top = st.columns([1.6, 1, 1.4, 2.2], vertical_alignment="bottom")
     top[0].metric(
@@ -131,7 +154,7 @@ def live() -> None:
     st.header("Sharing with you")
     if sharing:
         with st.container(key="cohort_table"):
-            _table(sharing, summaries)
+            _table(sharing, rows)
         st.download_button(
             "Download the cohort CSV",
             csv_bytes(cohort_csv([s.row for s in summaries])),

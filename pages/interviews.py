@@ -104,8 +104,13 @@ if entry.notes:
 
 def _save_details(interview_id: int) -> None:
     prefix = f"interviews_{interview_id}_"
-    messages.attempt(lambda: storage.update_interview(engine, opened.id, interview_id, **_details_from_state(prefix)),
-               "Interview updated.")
+    shown = next(i for i in ws.interviews if int(i.id) == interview_id)  # what the form showed
+    messages.attempt(
+        lambda: storage.update_interview(
+            engine, opened.id, interview_id, **_details_from_state(prefix), expected=shown
+        ),
+        "Interview updated.",
+    )
 
 
 def _delete_entry(interview_id: int) -> None:
@@ -161,8 +166,9 @@ for dimension in DIMENSIONS:  # every run of the page starts the rows from what 
     key = f"rate_{selected_id}_{rated_option}_{dimension.key}"
     rating = existing.get(dimension.key)
     st.session_state[key + "_score"] = rating.score if rating else None
+    # What this tab last showed as saved: each save is checked against it (no lost updates).
     st.session_state[key + "_saved"] = rating.score if rating else None
-    st.session_state[key + "_note"] = rating.note if rating else ""
+    st.session_state[key + "_note"] = st.session_state[key + "_saved_note"] = rating.note if rating else ""
 COUNT_FRAGMENT = "interviews_rated_count"
 
 
@@ -194,27 +200,52 @@ def _scale_and_questions(dimension: Dimension) -> str:
 SCORES = list(range(SCORE_MIN, SCORE_MAX + 1))
 
 
-def _save_rating(interview_id: int, option_id: int, dimension: str) -> None:
+def _save_score(interview_id: int, option_id: int, dimension: str) -> None:
+    """Save the score alone (a stale tab's score change keeps a note saved elsewhere), from the
+    score and note this tab showed: a rating changed in another tab since is refused."""
     key = f"rate_{interview_id}_{option_id}_{dimension}"
     score = st.session_state.get(key + "_score")
-    note = st.session_state.get(key + "_note", "") if score is not None else ""
     before = st.session_state.get(key + "_saved")
-    if score is None and before is None:  # a note, not rated yet: it waits for the rating
-        label = next(d.label for d in DIMENSIONS if d.key == dimension)
-        messages.flash(f"Pick a rating for {label} to keep this note: a note is saved with its rating.", "warning")
+    if score is None and before is None:
         return
-    saved = messages.attempt(
-        lambda: storage.set_rating(engine, opened.id, interview_id, option_id, dimension, score, note) or True
-    )
+    if score is None:
+        saved = messages.attempt(lambda: storage.clear_rating(
+            engine, opened.id, interview_id, option_id, dimension,
+            expected_score=before, expected_note=st.session_state.get(key + "_saved_note", ""),
+        ) or True)
+    else:  # a first rating takes the note typed before it
+        note = st.session_state.get(key + "_note", "") if before is None else ""
+        saved = messages.attempt(lambda: storage.set_rating_score(
+            engine, opened.id, interview_id, option_id, dimension, score, expected=before, note=note,
+        ))
     if not saved:  # refused, or the database is unreachable: show what was saved
         st.session_state[key + "_score"] = before
         return
     st.session_state[key + "_saved"] = score
     if score is None:  # cleared, and its note with it
-        st.session_state[key + "_note"] = ""
+        st.session_state[key + "_note"] = st.session_state[key + "_saved_note"] = ""
         st.rerun()  # from a callback: the whole page
     elif before is None:
+        st.session_state[key + "_saved_note"] = saved.note
         router.rerun_fragments(COUNT_FRAGMENT)  # a first rating: the count, not this control again
+
+
+def _save_note(interview_id: int, option_id: int, dimension: str) -> None:
+    """Save the note alone, from the note this tab showed: one changed in another tab is refused."""
+    key = f"rate_{interview_id}_{option_id}_{dimension}"
+    note = st.session_state.get(key + "_note", "")
+    if st.session_state.get(key + "_saved") is None:  # a note, not rated yet: it waits for the rating
+        label = next(d.label for d in DIMENSIONS if d.key == dimension)
+        messages.flash(f"Pick a rating for {label} to keep this note: a note is saved with its rating.", "warning")
+        return
+    saved = messages.attempt(lambda: storage.set_rating_note(
+        engine, opened.id, interview_id, option_id, dimension, note,
+        expected=st.session_state.get(key + "_saved_note", ""),
+    ))
+    if saved is not None:
+        st.session_state[key + "_saved_note"] = saved
+    elif note:  # the page shows the saved note again: keep what was typed within reach
+        messages.flash(f"Your note was not saved: '{note}'.", "warning")
 
 
 @st.fragment
@@ -225,7 +256,7 @@ def _score_control(interview_id: int, option_id: int, dimension: Dimension, edit
         SCORES,
         key=f"rate_{interview_id}_{option_id}_{dimension.key}_score",
         label_visibility="collapsed",
-        on_change=_save_rating,
+        on_change=_save_score,
         args=(interview_id, option_id, dimension.key),
         disabled=not editing,
         help=" · ".join(f"{n} = {text}" for n, text in dimension.scale.items()),
@@ -250,6 +281,6 @@ for dimension in DIMENSIONS:
                 placeholder="What did you hear? (saved with its rating when you leave the field)",
                 max_chars=2000,
                 disabled=not editing_allowed,
-                on_change=_save_rating,
+                on_change=_save_note,
                 args=(selected_id, rated_option, dimension.key),
             )

@@ -77,20 +77,15 @@ st.selectbox(
 )
 
 
-def _save_option(option_id: int) -> None:
-    prefix = f"options_{option_id}_"
-    career = st.session_state.get(prefix + "career", NO_CAREER)
-    messages.attempt(
-        lambda: storage.update_option(
-            engine,
-            opened.id,
-            option_id,
-            name=st.session_state[prefix + "name"],
-            notes=st.session_state[prefix + "notes"],
-            **({"career_id": None if career == NO_CAREER else career} if prefix + "career" in st.session_state else {}),
-        ),
-        "Saved.",
-    )
+def _save_field(option_id: int, field: str, shown: str | int | None) -> None:
+    """Save the one field that changed (name, notes or career), from the value this tab showed
+    (`shown`): storage refuses it if another tab has changed that field since."""
+    value = st.session_state[f"options_{option_id}_{field}"]
+    if field == "career":
+        change = {"career_id": None if value == NO_CAREER else value, "expected_career_id": shown}
+    else:
+        change = {field: value, f"expected_{field}": shown}
+    messages.attempt(lambda: storage.update_option(engine, opened.id, option_id, **change), "Saved.")
 
 
 def _delete(option_id: int, name: str) -> None:
@@ -118,15 +113,16 @@ for kind, title in (("career", "Careers"), ("employer", "Employers")):
             # Widgets show the database's values on every run (another tab may have changed them).
             st.session_state[prefix + "name"] = option.name
             st.session_state[prefix + "notes"] = option.notes
-            st.text_input("Name", key=prefix + "name", max_chars=120, on_change=_save_option, args=(option_id,),
-                          disabled=presentation_mode())
+            st.text_input("Name", key=prefix + "name", max_chars=120, on_change=_save_field,
+                          args=(option_id, "name", option.name), disabled=presentation_mode())
             if kind == "employer":
                 st.session_state[prefix + "career"] = int(option.career) if option.career else NO_CAREER
                 st.selectbox("Belongs to career", [NO_CAREER, *career_names], key=prefix + "career",
-                             format_func=_career_label, on_change=_save_option, args=(option_id,),
+                             format_func=_career_label, on_change=_save_field,
+                             args=(option_id, "career", int(option.career) if option.career else None),
                              disabled=presentation_mode())
-            st.text_area("Notes", key=prefix + "notes", max_chars=10_000, on_change=_save_option,
-                         args=(option_id,), disabled=presentation_mode())
+            st.text_area("Notes", key=prefix + "notes", max_chars=10_000, on_change=_save_field,
+                         args=(option_id, "notes", option.notes), disabled=presentation_mode())
             if presentation_mode():
                 continue
             if st.session_state.get("options_confirm_delete") == option_id:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import streamlit as st
 
 from core import storage
+from core.models import limit_problems
 from ui import escape_md
 from ui.counsellor import counsellor_workshop_id, require_view, viewing
 from ui.database import Opened, engine, load_opened
@@ -69,7 +70,21 @@ def require_workspace() -> Opened:
     if ref is None:
         show_no_such_workspace()
         st.stop()
-    return load_opened(ref)
+    opened = load_opened(ref)
+    show_over_limits(opened)
+    return opened
+
+
+def show_over_limits(opened: Opened) -> None:
+    """A workspace over a limit (older data) still opens, with a banner saying what is over and what to do."""
+    problems = limit_problems(opened.workspace)
+    if problems:
+        st.warning(
+            "**This workspace holds more than Tenfold allows.** " + " ".join(problems) + " Everything opens "
+            "and can be exported (Export & import); adding more is refused until you delete enough to be "
+            "within the limit.",
+            icon=":material/warning:",
+        )
 
 
 def show_no_such_workspace() -> None:

@@ -55,10 +55,12 @@ from core.storage.workshop import (
     workshop_for_sign_in,
 )
 from core.storage.workspace import (
+    ChangedElsewhere,
     NoSuchWorkspace,
     WorkspaceRef,
     add_interview,
     add_option,
+    clear_rating,
     create_workspace,
     delete_interview,
     delete_option,
@@ -71,6 +73,8 @@ from core.storage.workspace import (
     rename_workspace,
     set_leaning,
     set_rating,
+    set_rating_note,
+    set_rating_score,
     set_weights,
     update_interview,
     update_option,
@@ -78,6 +82,7 @@ from core.storage.workspace import (
 
 __all__ = [
     "SCHEMA_VERSION",
+    "ChangedElsewhere",
     "Member",
     "Membership",
     "NoSuchWorkshop",
@@ -94,6 +99,7 @@ __all__ = [
     "attempt_counts",
     "begin_sign_in",
     "check_join_code",
+    "clear_rating",
     "cohort_members",
     "create_workshop",
     "create_workspace",
@@ -126,6 +132,8 @@ __all__ = [
     "set_leaning",
     "set_passcode_hash",
     "set_rating",
+    "set_rating_note",
+    "set_rating_score",
     "set_sharing",
     "set_weights",
     "sign_ins",

@@ -10,11 +10,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from sqlalchemy import Connection, Engine, insert, select, update
+from sqlalchemy import Connection, Engine, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from core.access import clean_display_name, clean_workshop_name, new_join_code, normalise_join_code
-from core.models import TenfoldError, default_weights, name_key, salvaged_line
+from core.models import MAX_WORKSHOP_MEMBERS, TenfoldError, default_weights, name_key, salvaged_line
 from core.storage.schema import _now, _read, _write, workshops, workspaces
 from core.storage.workspace import WorkspaceRef, _insert_workspace, _ref, _ref_query, _touch, new_token
 
@@ -134,12 +134,26 @@ def _check_display_name_free(conn: Connection, workshop_id: int, display_name: s
         )
 
 
+def _check_seat_free(conn: Connection, workshop_id: int) -> None:
+    """One more participant fits in the workshop; counted while `_lock_workshop` holds its row, so
+    two people joining for the last seat at once cannot both get it."""
+    joined = conn.execute(
+        select(func.count()).select_from(workspaces).where(workspaces.c.workshop_id == workshop_id)
+    ).scalar_one()
+    if joined >= MAX_WORKSHOP_MEMBERS:
+        raise TenfoldError(
+            f"This workshop already has {MAX_WORKSHOP_MEMBERS:,} participants, the most one workshop can hold. "
+            "Ask your counsellor for the join code of another workshop."
+        )
+
+
 def create_workspace_in_workshop(engine: Engine, join_code: str, display_name: str) -> str:
     """A new private workspace in the workshop (not shared yet); returns its token."""
     display_name = clean_display_name(display_name)
     token = new_token()
     with _write(engine) as conn:
         workshop = _lock_workshop(conn, join_code)
+        _check_seat_free(conn, workshop.id)
         _check_display_name_free(conn, workshop.id, display_name, None)
         workspace_id = _insert_workspace(conn, token, "", default_weights())
         conn.execute(
@@ -161,6 +175,7 @@ def join_workshop(engine: Engine, workspace_id: int, join_code: str, display_nam
         current = conn.execute(select(workspaces.c.workshop_id).where(workspaces.c.id == workspace_id)).scalar()
         values: dict[str, object] = {"workshop_id": workshop.id, "display_name": display_name}
         if current != workshop.id:
+            _check_seat_free(conn, workshop.id)
             values["shared"] = False
         conn.execute(update(workspaces).where(workspaces.c.id == workspace_id).values(**values))
     return workshop

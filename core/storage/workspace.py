@@ -22,6 +22,8 @@ from sqlalchemy.exc import IntegrityError
 
 from core.dimensions import DIMENSION_KEYS
 from core.models import (
+    MAX_INTERVIEWS,
+    MAX_OPTIONS,
     Contact,
     DimensionKey,
     Interview,
@@ -33,6 +35,8 @@ from core.models import (
     career_is_an_employer,
     career_not_in_workspace,
     default_weights,
+    limit_problems,
+    limit_reached,
     name_key,
     option_name_taken,
     salvaged_line,
@@ -57,6 +61,42 @@ TOKEN_PATTERN = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
 
 class NoSuchWorkspace(TenfoldError):
     pass
+
+
+class ChangedElsewhere(TenfoldError):
+    """A write based on a stale view: the field changed (in another tab or window) since this page
+    showed it. Refused, with the current value, instead of overwriting what was saved there."""
+
+
+SHOWN_CHARS_MAX = 200  # of a changed text quoted in the refusal
+
+
+def _changed_elsewhere(subject_was: str, current: str | None) -> ChangedElsewhere:
+    """The refusal, quoting the current value: `subject_was` is e.g. "This note was"."""
+    if not current:
+        return ChangedElsewhere(f"{subject_was} cleared in another tab or window. Reload to see it.")
+    shown = current if len(current) <= SHOWN_CHARS_MAX else current[:SHOWN_CHARS_MAX] + "…"
+    return ChangedElsewhere(f"{subject_was} changed in another tab or window to: '{shown}'. Reload to see it.")
+
+
+def _check_unchanged(subject_was: str, stored: object, expected: object, current: str | None = None) -> None:
+    """Compare-and-set: the stored value is still the one the page showed (`expected`)."""
+    if stored != expected:
+        raise _changed_elsewhere(subject_was, current if current is not None else _as_text(stored))
+
+
+def _as_text(value: object) -> str | None:
+    return None if value is None else str(value)
+
+
+def _check_room(conn: Connection, table: Table, workspace_id: int, what: str, limit: int) -> None:
+    """One more row fits under the limit. Counted after `_touch` has locked the workspace, so two
+    tabs adding the last one at once cannot both pass."""
+    count = conn.execute(
+        select(func.count()).select_from(table).where(table.c.workspace_id == workspace_id)
+    ).scalar_one()
+    if count >= limit:
+        raise TenfoldError(limit_reached(what, count, limit))
 
 
 @dataclass(frozen=True)
@@ -300,6 +340,7 @@ def add_option(
     option = _option(_NEW, kind, name, notes, career_id)
     with _write(engine) as conn:
         _touch(conn, workspace_id)
+        _check_room(conn, options, workspace_id, "options", MAX_OPTIONS)
         _check_name_free(conn, workspace_id, option.name)
         _check_career(conn, workspace_id, option.name, career_id)
         try:
@@ -328,8 +369,15 @@ def update_option(
     name: str | None = None,
     notes: str | None = None,
     career_id: int | type[...] | None = ...,
+    expected_name: str | None = None,
+    expected_notes: str | None = None,
+    expected_career_id: int | type[...] | None = ...,
 ) -> None:
-    """Rename, re-note or re-link an option; arguments left out stay as they are."""
+    """Rename, re-note or re-link an option; arguments left out stay as they are.
+
+    An `expected_…` value is what the page showed of that field: if the field has changed since
+    (in another tab), the write is refused with its current value (ChangedElsewhere).
+    """
     with _write(engine) as conn:
         _touch(conn, workspace_id)
         stored = conn.execute(
@@ -339,6 +387,15 @@ def update_option(
         ).first()
         if stored is None:
             raise TenfoldError("That option does not exist (any more).")
+        if name is not None and expected_name is not None:
+            _check_unchanged("This option's name was", stored.name, expected_name)
+        if notes is not None and expected_notes is not None:
+            _check_unchanged("This option's notes were", stored.notes, expected_notes)
+        if career_id is not ... and expected_career_id is not ...:
+            career_name = None if stored.career_id is None else conn.execute(
+                select(options.c.name).where(options.c.id == stored.career_id)
+            ).scalar()
+            _check_unchanged("This employer's career was", stored.career_id, expected_career_id, career_name or "")
         option = _option(
             str(option_id),
             stored.kind,
@@ -458,6 +515,7 @@ def add_interview(
     values = _interview_values(kind, date, contact_name, contact_role, contact_organisation, notes)
     with _write(engine) as conn:
         _touch(conn, workspace_id)
+        _check_room(conn, interviews, workspace_id, "interviews", MAX_INTERVIEWS)
         _check_option_ids(conn, workspace_id, option_ids)
         interview_id = conn.execute(
             insert(interviews).values(workspace_id=workspace_id, **values).returning(interviews.c.id)
@@ -494,19 +552,69 @@ def update_interview(
     contact_organisation: str = "",
     notes: str = "",
     option_ids: Sequence[int],
+    expected: Interview | None = None,
 ) -> None:
-    """Change an interview's details; ratings of options no longer informed are removed."""
+    """Change an interview's details; ratings of options no longer informed are removed.
+
+    With `expected` (the interview as the page showed it), only the fields that differ from it are
+    written, and each only if it is still what the page showed (else ChangedElsewhere).
+    """
     values = _interview_values(kind, date, contact_name, contact_role, contact_organisation, notes)
     with _write(engine) as conn:
         _touch(conn, workspace_id)
         _check_interview(conn, workspace_id, interview_id)
         _check_option_ids(conn, workspace_id, option_ids)
-        conn.execute(update(interviews).where(interviews.c.id == interview_id).values(**values))
-        conn.execute(
-            delete(ratings).where(ratings.c.interview_id == interview_id, ratings.c.option_id.not_in(option_ids))
-        )
-        conn.execute(delete(interview_options).where(interview_options.c.interview_id == interview_id))
-        _link_options(conn, interview_id, option_ids)
+        informed = set(option_ids)
+        if expected is not None:
+            stored = conn.execute(select(interviews).where(interviews.c.id == interview_id)).one()
+            shown = _shown_interview_values(expected)
+            values = {column: value for column, value in values.items() if value != shown[column]}
+            for column in values:
+                _check_unchanged(_INTERVIEW_FIELDS[column], getattr(stored, column), shown[column])
+            shown_informed = {int(o) for o in expected.informed}
+            if informed == shown_informed:
+                informed = set()  # unchanged: the links stay as they are
+            else:
+                stored_informed = set(conn.execute(
+                    select(interview_options.c.option_id).where(interview_options.c.interview_id == interview_id)
+                ).scalars())
+                if stored_informed != shown_informed:
+                    raise ChangedElsewhere(
+                        "The options this interview informed were changed in another tab or window. "
+                        "Reload to see them."
+                    )
+        if values:
+            conn.execute(update(interviews).where(interviews.c.id == interview_id).values(**values))
+        if informed:
+            conn.execute(
+                delete(ratings).where(ratings.c.interview_id == interview_id, ratings.c.option_id.not_in(option_ids))
+            )
+            conn.execute(delete(interview_options).where(interview_options.c.interview_id == interview_id))
+            _link_options(conn, interview_id, option_ids)
+
+
+# What each stored field of an interview is called in a refusal that quotes its current value.
+_INTERVIEW_FIELDS = {
+    "kind": "The kind of entry was",
+    "date": "The date of this interview was",
+    "contact_name": "The contact's name was",
+    "contact_role": "The contact's role was",
+    "contact_organisation": "The contact's organisation was",
+    "notes": "The notes on this interview were",
+}
+
+
+def _shown_interview_values(interview: Interview) -> dict[str, object]:
+    """An interview's stored fields as a page shows them (the columns of its row)."""
+    contact = interview.contact
+    return {
+        "kind": interview.kind,
+        "date": interview.date,
+        "contact_name": contact.name if contact else "",
+        "contact_role": contact.role if contact else "",
+        "contact_organisation": contact.organisation if contact else "",
+        "notes": interview.notes,
+    }
 
 
 def delete_interview(engine: Engine, workspace_id: int, interview_id: int) -> None:
@@ -521,6 +629,32 @@ def delete_interview(engine: Engine, workspace_id: int, interview_id: int) -> No
 # A rating's dimension and note, checked as the Rating model checks them.
 _DIMENSION = TypeAdapter(DimensionKey)
 _NOTE = TypeAdapter(Note)
+_RATING_SUBJECTS = {"dimension": "The dimension", "note": "A note"}
+
+
+def _checked_rating(option_id: int, dimension: str, score: int, note: str) -> Rating:
+    fields = {"option": str(option_id), "dimension": dimension, "score": score, "note": note or ""}
+    return validated(Rating.model_validate, fields, subjects=_RATING_SUBJECTS)
+
+
+def _rating_row(conn: Connection, workspace_id: int, interview_id: int, option_id: int, dimension: str):  # type: ignore[no-untyped-def]
+    """After the checks that the interview is this workspace's and informed the option: the
+    stored rating's (id, score, note), or None when it is not rated."""
+    _check_interview(conn, workspace_id, interview_id)
+    informed = conn.execute(
+        select(interview_options.c.option_id).where(
+            interview_options.c.interview_id == interview_id, interview_options.c.option_id == option_id
+        )
+    ).scalar()
+    if informed is None:
+        raise TenfoldError("That option is not among the ones this interview informed.")
+    return conn.execute(
+        select(ratings.c.id, ratings.c.score, ratings.c.note).where(
+            ratings.c.interview_id == interview_id,
+            ratings.c.option_id == option_id,
+            ratings.c.dimension == dimension,
+        )
+    ).first()
 
 
 def set_rating(
@@ -532,39 +666,108 @@ def set_rating(
     score: int | None,
     note: str = "",
 ) -> None:
-    """Rate an informed option on one dimension; a score of None means 'not discussed'."""
+    """Rate an informed option on one dimension, score and note together, whatever was there; a
+    score of None means 'not discussed'. (A page changes one field at a time, from what it showed:
+    `set_rating_score`, `set_rating_note`, `clear_rating`.)"""
     if score is None:  # "not discussed": the rating is removed, and what came with it is still checked
         dimension = validated(_DIMENSION.validate_python, dimension, subjects={"": "The dimension"})
         validated(_NOTE.validate_python, note or "", subjects={"": "A note"})
     else:
-        fields = {"option": str(option_id), "dimension": dimension, "score": score, "note": note or ""}
-        rating = validated(Rating.model_validate, fields, subjects={"dimension": "The dimension", "note": "A note"})
+        rating = _checked_rating(option_id, dimension, score, note)
         dimension, score, note = rating.dimension, rating.score, rating.note
     with _write(engine) as conn:
         _touch(conn, workspace_id)
-        _check_interview(conn, workspace_id, interview_id)
-        informed = conn.execute(
-            select(interview_options.c.option_id).where(
-                interview_options.c.interview_id == interview_id, interview_options.c.option_id == option_id
-            )
-        ).scalar()
-        if informed is None:
-            raise TenfoldError("That option is not among the ones this interview informed.")
-        where = (
-            (ratings.c.interview_id == interview_id)
-            & (ratings.c.option_id == option_id)
-            & (ratings.c.dimension == dimension)
-        )
-        if score is None:
-            conn.execute(delete(ratings).where(where))
-            return
-        changed = conn.execute(update(ratings).where(where).values(score=score, note=note)).rowcount
-        if not changed:
+        stored = _rating_row(conn, workspace_id, interview_id, option_id, dimension)
+        if stored is not None and score is None:
+            conn.execute(delete(ratings).where(ratings.c.id == stored.id))
+        elif stored is not None:
+            conn.execute(update(ratings).where(ratings.c.id == stored.id).values(score=score, note=note))
+        elif score is not None:
             conn.execute(
                 insert(ratings).values(
                     interview_id=interview_id, option_id=option_id, dimension=dimension, score=score, note=note
                 )
             )
+
+
+def set_rating_score(
+    engine: Engine,
+    workspace_id: int,
+    interview_id: int,
+    option_id: int,
+    dimension: str,
+    score: int,
+    *,
+    expected: int | None,
+    note: str = "",
+) -> Rating:
+    """Change the score of one rating alone, from the score the page showed (`expected`; None: not
+    rated). An existing rating keeps its note; a new one takes `note` (typed before its rating).
+    Returns the rating as stored."""
+    rating = _checked_rating(option_id, dimension, score, note)
+    with _write(engine) as conn:
+        _touch(conn, workspace_id)
+        stored = _rating_row(conn, workspace_id, interview_id, option_id, rating.dimension)
+        _check_unchanged("This rating was", None if stored is None else stored.score, expected)
+        if stored is None:
+            conn.execute(
+                insert(ratings).values(
+                    interview_id=interview_id, option_id=option_id, dimension=rating.dimension,
+                    score=rating.score, note=rating.note,
+                )
+            )
+            return rating
+        conn.execute(update(ratings).where(ratings.c.id == stored.id).values(score=rating.score))
+        return rating.model_copy(update={"note": stored.note})
+
+
+def set_rating_note(
+    engine: Engine,
+    workspace_id: int,
+    interview_id: int,
+    option_id: int,
+    dimension: str,
+    note: str,
+    *,
+    expected: str,
+) -> str:
+    """Change the note of one rating alone, from the note the page showed (`expected`); returns
+    the note as stored."""
+    dimension = validated(_DIMENSION.validate_python, dimension, subjects={"": "The dimension"})
+    note = validated(_NOTE.validate_python, note or "", subjects={"": "A note"})
+    with _write(engine) as conn:
+        _touch(conn, workspace_id)
+        stored = _rating_row(conn, workspace_id, interview_id, option_id, dimension)
+        if stored is None:
+            raise ChangedElsewhere(
+                "This rating was cleared in another tab or window, and its note with it. Reload to see it."
+            )
+        _check_unchanged("This note was", stored.note, expected)
+        conn.execute(update(ratings).where(ratings.c.id == stored.id).values(note=note))
+    return note
+
+
+def clear_rating(
+    engine: Engine,
+    workspace_id: int,
+    interview_id: int,
+    option_id: int,
+    dimension: str,
+    *,
+    expected_score: int,
+    expected_note: str,
+) -> None:
+    """Mark a dimension 'not discussed': remove its rating and note, if both are still what the
+    page showed (so a note saved in another tab is not removed unseen)."""
+    dimension = validated(_DIMENSION.validate_python, dimension, subjects={"": "The dimension"})
+    with _write(engine) as conn:
+        _touch(conn, workspace_id)
+        stored = _rating_row(conn, workspace_id, interview_id, option_id, dimension)
+        if stored is None:  # cleared already: nothing is lost
+            return
+        _check_unchanged("This rating was", stored.score, expected_score)
+        _check_unchanged("This rating's note was", stored.note, expected_note)
+        conn.execute(delete(ratings).where(ratings.c.id == stored.id))
 
 
 # --- weights ------------------------------------------------------------------------------
@@ -596,6 +799,9 @@ def import_workspace(engine: Engine, workspace: Workspace, *, replace_id: int | 
 
     One transaction: if anything fails, the database is exactly as it was.
     """
+    too_much = limit_problems(workspace)
+    if too_much:
+        raise TenfoldError("This workspace cannot be imported. " + " ".join(too_much))
     with _write(engine) as conn:
         if replace_id is None:
             token: str | None = new_token()
