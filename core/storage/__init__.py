@@ -3,13 +3,25 @@ as an argument, and every user action is one transaction.
 
 - `schema`: the tables, schema versions and migrations, opening the database, `ping`;
 - `workspace`: one participant's workspace, its options, interviews, ratings and weights, import;
-- `workshop`: workshops, their members, sharing, and what a counsellor may look up.
+- `workshop`: workshops, their members, sharing, and what a counsellor may look up;
+- `browsers`: what one browser may reopen after a reload (presentation mode, a counsellor's sign-in).
 
 (The modules are named in the singular because `storage.workspaces` and `storage.workshops` are
 the tables.) Callers use the names re-exported here: `from core import storage`.
 """
 
 from core.models import Workspace
+from core.storage.browsers import (
+    CounsellorSignIn,
+    Presenting,
+    counsellor_sign_in,
+    forget_counsellor,
+    forget_presenting,
+    presented_workspace,
+    presenting_in_browser,
+    remember_counsellor,
+    remember_presenting,
+)
 from core.storage.schema import (
     SCHEMA_VERSION,
     ensure_schema,
@@ -111,4 +123,17 @@ __all__ = [
     "workshop_for_sign_in",
     "workshops",
     "workspaces",
+]
+
+# core.storage.browsers
+__all__ += [
+    "CounsellorSignIn",
+    "Presenting",
+    "counsellor_sign_in",
+    "forget_counsellor",
+    "forget_presenting",
+    "presented_workspace",
+    "presenting_in_browser",
+    "remember_counsellor",
+    "remember_presenting",
 ]
