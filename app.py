@@ -27,18 +27,23 @@ pages = {
     "decision": st.Page(PAGES_DIR / "decision.py", title="Decision", icon=":material/verified:"),
     "workshop": st.Page(PAGES_DIR / "workshop.py", title="Workshop", icon=":material/school:"),
     "transfer": st.Page(PAGES_DIR / "transfer.py", title="Export & import", icon=":material/swap_vert:"),
-    # The counsellor's page: in the menu only after the workshop's passcode (ui.counsellor.navigation_pages).
+    # The counsellor's pages: in the menu only after the workshop's passcode (ui.counsellor.navigation_pages).
     "cohort": st.Page(PAGES_DIR / "cohort.py", title="Cohort", icon=":material/groups:"),
+    "room": st.Page(PAGES_DIR / "room.py", title="Join code on screen", icon=":material/co_present:"),
 }
 router.register_pages(pages)
 
+counsellor.check_sign_in()  # this browser's sign-in, after a reload too
+presentation.restore_presentation()  # this tab's presentation mode, after a reload too
 token = workspace.sync_token_with_url()
-shown, menu = counsellor.navigation_pages(pages)
+shown, menu = counsellor.navigation_pages(pages, workspace_open=workspace.has_open_workspace())
 current = st.navigation(shown, position=menu)
 
 try:
-    workspace.sidebar_summary()
-    presentation.presentation_toggle()
+    ref = workspace.current_ref()
+    workspace.sidebar_summary(ref)
+    presentation.presentation_toggle(ref.id if ref else None)
+    counsellor.sidebar_sign_out()
     current.run()
 except OperationalError:
     st.error(

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from functools import lru_cache
 from pathlib import Path
 
 from pydantic import AliasChoices, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+# A workshop's length: how long one browser stays signed in as a counsellor, and how long a tab
+# that was presenting comes back presenting after a reload (core/storage/browsers.py).
+WORKSHOP_LENGTH_HOURS = 12.0
 
 
 class Settings(BaseSettings):
@@ -16,6 +21,13 @@ class Settings(BaseSettings):
     # Empty means the embedded SQLite file `tenfold.db` under `data_dir`.
     # TENFOLD_DATABASE_URL, or the conventional DATABASE_URL of hosting platforms.
     database_url: str = Field(default="", validation_alias=AliasChoices("TENFOLD_DATABASE_URL", "DATABASE_URL"))
+
+    # TENFOLD_SIGN_IN_HOURS: shorter for a test of expiry, or for a shorter session.
+    sign_in_hours: float = Field(default=WORKSHOP_LENGTH_HOURS, gt=0)
+
+    @property
+    def sign_in_lifetime(self) -> dt.timedelta:
+        return dt.timedelta(hours=self.sign_in_hours)
 
     def resolved_database_url(self) -> str:
         url = self.database_url.strip()

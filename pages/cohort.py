@@ -22,8 +22,9 @@ from core.cohort import ParticipantSummary, cohort_needs, participant_summary
 from core.decision import verdict_label
 from core.models import TenfoldError, describe_validation_error
 from core.scoring import THIN_COVERAGE
+from core.settings import get_settings
 from core.summary import cohort_csv, csv_bytes
-from ui import counsellor, database, escape_md, messages
+from ui import counsellor, database, escape_md, messages, router
 from ui.presentation import presentation_mode
 from views import cohort
 
@@ -45,7 +46,10 @@ NARROW_TABLE_CSS = """<style>
 workshop_id = counsellor.counsellor_workshop_id()
 workshop = storage.get_workshop(database.engine(), workshop_id) if workshop_id is not None else None
 if workshop is None:
-    st.error("**Counsellors only.** Sign in with your workshop's join code and passcode on the Workshop page.")
+    st.error(
+        "**Counsellors only.** Sign in with your workshop's join code and passcode on the Workshop page. "
+        f"A sign-in lasts {get_settings().sign_in_hours:g} hours in one browser."
+    )
     st.stop()
 
 st.title(f"Cohort: {escape_md(workshop.name)}")
@@ -144,6 +148,7 @@ def live() -> None:
     top[1].metric("Joined", len(members))
     top[2].metric("Sharing with you", len(sharing))
     with top[3]:
+        st.page_link(router.page("room"), label="Show the join code on screen", icon=":material/co_present:")
         st.button("Refresh now", key="cohort_refresh", icon=":material/refresh:")
         st.caption(f"Updates by itself every {REFRESH_SECONDS} seconds · last {dt.datetime.now():%H:%M:%S}")
 

@@ -1,4 +1,8 @@
-"""Interviews & ratings: log a conversation (or a self-assessment), then rate what it informed."""
+"""Interviews & ratings: log a conversation (or a self-assessment), then rate what it informed.
+
+While presenting, the page shows ratings only: no notes, and no contact's name, role or
+organisation (third parties' personal data; docs/workspace-format.md).
+"""
 
 from __future__ import annotations
 
@@ -9,13 +13,14 @@ import streamlit as st
 from core import storage
 from core.dimensions import DIMENSIONS, SCORE_MAX, SCORE_MIN, Dimension
 from ui import database, escape_md, messages, router, workspace
-from ui.presentation import presentation_mode
+from ui.presentation import notes_hidden_caption, presentation_mode
 
 st.title("Interviews & ratings")
 opened = workspace.require_workspace()
 messages.show_flash()
 engine, ws = database.engine(), opened.workspace
 editing_allowed = not presentation_mode()
+private_shown = not presentation_mode()  # notes and contacts
 option_names = {int(o.id): o.name for o in ws.options}
 KIND_LABELS = {"interview": "Informational interview", "self": "Self-assessment (no interview)"}
 
@@ -27,7 +32,9 @@ if not ws.options:
 
 def _entry_label(interview_id: int) -> str:
     entry = next(i for i in ws.interviews if int(i.id) == interview_id)
-    who = entry.contact.name if entry.contact else "self-assessment"
+    who = "self-assessment" if entry.contact is None else "interview"
+    if entry.contact is not None and private_shown:
+        who = entry.contact.name
     informed = ", ".join(option_names[int(o)] for o in entry.informed if int(o) in option_names)
     return f"{entry.date:%d %b %Y} · {who} · {informed or 'no options'}"
 
@@ -98,7 +105,9 @@ if st.session_state.get("interviews_selected") not in entry_ids:
 selected_id = st.selectbox("Interview", entry_ids, key="interviews_selected", format_func=_entry_label)
 entry = next(i for i in ws.interviews if int(i.id) == selected_id)
 
-if entry.notes:
+if not private_shown:
+    notes_hidden_caption()
+elif entry.notes:
     st.caption(escape_md(entry.notes))
 
 
@@ -274,13 +283,14 @@ for dimension in DIMENSIONS:
                 st.markdown(_scale_and_questions(dimension))
         with right:
             _score_control(selected_id, rated_option, dimension, editing_allowed)
-            st.text_input(
-                f"{dimension.label} note",
-                key=key + "_note",
-                label_visibility="collapsed",
-                placeholder="What did you hear? (saved with its rating when you leave the field)",
-                max_chars=2000,
-                disabled=not editing_allowed,
-                on_change=_save_note,
-                args=(selected_id, rated_option, dimension.key),
-            )
+            if private_shown:
+                st.text_input(
+                    f"{dimension.label} note",
+                    key=key + "_note",
+                    label_visibility="collapsed",
+                    placeholder="What did you hear? (saved with its rating when you leave the field)",
+                    max_chars=2000,
+                    disabled=not editing_allowed,
+                    on_change=_save_note,
+                    args=(selected_id, rated_option, dimension.key),
+                )

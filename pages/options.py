@@ -6,7 +6,7 @@ import streamlit as st
 
 from core import storage
 from ui import database, escape_md, messages, workspace
-from ui.presentation import presentation_mode
+from ui.presentation import notes_hidden_caption, presentation_mode
 
 st.title("Careers and employers")
 opened = workspace.require_workspace()
@@ -38,7 +38,9 @@ def _add() -> None:
         st.session_state["options_add_name"] = ""
 
 
-if not presentation_mode():
+if presentation_mode():
+    notes_hidden_caption()
+else:
     with st.form("options_add", clear_on_submit=False, border=True):
         st.markdown("**Add a career or an employer**")
         cols = st.columns([1, 2, 2])
@@ -121,10 +123,10 @@ for kind, title in (("career", "Careers"), ("employer", "Employers")):
                              format_func=_career_label, on_change=_save_field,
                              args=(option_id, "career", int(option.career) if option.career else None),
                              disabled=presentation_mode())
-            st.text_area("Notes", key=prefix + "notes", max_chars=10_000, on_change=_save_field,
-                         args=(option_id, "notes", option.notes), disabled=presentation_mode())
-            if presentation_mode():
+            if presentation_mode():  # notes stay private while presenting (said at the top)
                 continue
+            st.text_area("Notes", key=prefix + "notes", max_chars=10_000, on_change=_save_field,
+                         args=(option_id, "notes", option.notes))
             if st.session_state.get("options_confirm_delete") == option_id:
                 count = storage.option_rating_count(engine, opened.id, option_id)
                 st.warning(f"Delete **{escape_md(option.name)}** and its {count} rating(s)? This cannot be undone.")

@@ -44,7 +44,7 @@ def _open_pasted() -> None:
 
 
 token = st.session_state.get(workspace.TOKEN_KEY)
-ref = storage.find_workspace(database.engine(), token) if token else None
+ref = workspace.current_ref()  # also the workspace a tab reloaded while presenting shows
 
 if token and ref is None:
     workspace.show_no_such_workspace()

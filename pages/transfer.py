@@ -94,6 +94,8 @@ def _private_link(token: str) -> str:
     return f"{base}/?{workspace.TOKEN_PARAM}={token}"
 
 
+NOT_WHILE_PRESENTING = "Not offered while presenting: it holds your notes and contacts' names."
+
 # --- export ---------------------------------------------------------------------------------------
 
 
@@ -133,13 +135,16 @@ def _export() -> None:
             "Everything in this workspace: options, interviews, ratings, notes and weights. Keep it as a "
             "backup, or import it here or into another Tenfold installation."
         )
-        st.download_button(
-            "Download the workspace file", workspace_file,
-            file_name=file_name(ws.name, "workspace", "json", today), mime="application/json",
-            key="transfer_workspace_file", icon=":material/save:", on_click="ignore",
-        )
+        if presentation_mode():  # it holds the notes and contacts that presenting hides
+            st.info(NOT_WHILE_PRESENTING)
+        else:
+            st.download_button(
+                "Download the workspace file", workspace_file,
+                file_name=file_name(ws.name, "workspace", "json", today), mime="application/json",
+                key="transfer_workspace_file", icon=":material/save:", on_click="ignore",
+            )
         too_big = size_problem(len(workspace_file))
-        if too_big:  # only with very long notes: the app holds more than a file may carry
+        if too_big and not presentation_mode():  # only with very long notes: more than a file may carry
             st.warning(
                 f"{too_big} Keep this file as a backup, but to import it again (here or elsewhere), "
                 "shorten some long notes first and download it anew."
@@ -175,6 +180,9 @@ def _export() -> None:
             "It opens in your browser; to keep it as a PDF, print it and choose **Save as PDF** (it fits one "
             "A4 page)."
         )
+        if presentation_mode():  # it quotes the rating notes, and who said them
+            st.info(NOT_WHILE_PRESENTING)
+            return
         st.download_button(
             "Download the report (HTML)", lambda: _report(*keys, today, ws, decision),
             file_name=file_name(ws.name, "report", "html", today), mime="text/html",

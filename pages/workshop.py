@@ -83,7 +83,7 @@ if member is not None:
 
 def _sign_out() -> None:
     counsellor.sign_out_counsellor()
-    messages.flash("Signed out. The cohort is no longer open in this tab.")
+    messages.flash("Signed out. The cohort is no longer open in this browser.")
 
 
 if counsellor_workshop is not None:
@@ -91,16 +91,16 @@ if counsellor_workshop is not None:
         st.header(f"You run: {escape_md(counsellor_workshop.name)}")
         st.markdown(
             f"Participants join with the code **{access.spoken_join_code(counsellor_workshop.join_code)}**. "
-            "You are signed in as its counsellor in this browser tab only; reloading or closing the tab "
-            "signs you out."
+            + counsellor.sign_in_caption()
         )
         if st.session_state.pop("workshop_just_created", False):
             st.success(
                 "Workshop created. Keep your passcode somewhere safe: Tenfold stores only a scrambled "
                 "form of it and cannot tell it to anyone, you included."
             )
-        left, right = st.columns(2)
+        left, middle, right = st.columns(3)
         left.page_link(router.page("cohort"), label="Open the cohort", icon=":material/groups:")
+        middle.page_link(router.page("room"), label="Show the join code on screen", icon=":material/co_present:")
         right.button("Sign out", key="workshop_sign_out", on_click=_sign_out)
 
 
@@ -225,7 +225,7 @@ elif task == "run":
 
 elif task == "sign_in":
     with st.columns([3, 2])[0], st.form("workshop_sign_in", border=True):
-        st.markdown("**Counsellor sign-in.** Opens the cohort of your workshop in this browser tab.")
+        st.markdown("**Counsellor sign-in.** Opens the cohort of your workshop in this browser.")
         st.text_input("Join code", key="workshop_sign_in_code", max_chars=12, placeholder="e.g. K7M 4QX")
         st.text_input("Passcode", key="workshop_sign_in_passcode", type="password", max_chars=PASSCODE_MAX)
         st.form_submit_button("Sign in", type="primary", on_click=_sign_in, key="workshop_sign_in_submit")

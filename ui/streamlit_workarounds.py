@@ -5,7 +5,8 @@ behaves so, and fail with "upstream fixed ...: remove ..." once it does not.
 
 For the server:
 - `leave_folder_mode` — a page opened by its own URL in a fresh process runs through app.py too;
-- `disable_nagle` — replies leave without waiting for the browser's delayed acknowledgement.
+- `disable_nagle` — replies leave without waiting for the browser's delayed acknowledgement;
+- `browser_secret` — a secret only this browser holds, from Streamlit's own per-browser cookie.
 
 For AppTest (tests and bench/ only; they import Streamlit's testing package when called):
 - `route_apptest_through_entrypoint` — every AppTest run goes through app.py, as on the server;
@@ -98,6 +99,29 @@ def disable_nagle() -> None:
             if sock.family in (socket.AF_INET, socket.AF_INET6) and sock.type == socket.SOCK_STREAM:
                 with contextlib.suppress(OSError):
                     sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+
+
+XSRF_COOKIE = "_streamlit_xsrf"
+
+
+def browser_secret() -> bytes | None:
+    """16 random bytes only this browser holds, the same across its tabs and reloads; None without.
+
+    Upstream: Streamlit has no per-browser id, and no way to set a cookie. With XSRF protection on
+    (.streamlit/config.toml) it sets `_streamlit_xsrf` on the health check each page makes before
+    its websocket, keeping the token it holds and masking it afresh each time, so the cookie's text
+    changes but its unmasked token does not (streamlit/web/server/starlette/starlette_routes.py,
+    `_ensure_xsrf_cookie`: a session cookie, SameSite=Lax, readable by the page's scripts so that
+    they can send it back). Read through st.context.cookies (the websocket's own request) and
+    unmasked with Streamlit's own decoder. Never shown, logged or stored as it is (core/storage/browsers.py).
+    """
+    from streamlit.web.server.starlette.starlette_app_utils import decode_xsrf_token_string
+
+    raw = st.context.cookies.get(XSRF_COOKIE)
+    if not raw:
+        return None
+    token, _ = decode_xsrf_token_string(raw)
+    return token or None
 
 
 # --- AppTest --------------------------------------------------------------------------------------

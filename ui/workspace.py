@@ -2,7 +2,9 @@
 
 The database is the truth; `st.session_state` only remembers which workspace this tab has open
 (`TOKEN_KEY`), and the address bar carries its token (`?w=`) so a reload or a pasted link opens
-it again. A counsellor's read-only view (ui.counsellor) takes its place where one is asked for.
+it again. While presenting, the address carries no token: a tab reloaded then presents the
+workspace its browser remembers, without its token (ui.presentation). A counsellor's read-only
+view (ui.counsellor) takes its place where one is asked for.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ import streamlit as st
 
 from core import storage
 from core.models import limit_problems
-from ui import escape_md
+from ui import escape_md, presentation
 from ui.counsellor import counsellor_workshop_id, require_view, viewing
 from ui.database import Opened, engine, load_opened
 from ui.presentation import presentation_mode
@@ -41,17 +43,26 @@ def sync_token_with_url() -> str | None:
 def open_workspace(token: str) -> None:
     st.session_state[TOKEN_KEY] = token
     st.query_params[TOKEN_PARAM] = token
+    if presentation_mode():
+        ref = storage.find_workspace(engine(), token)
+        presentation.now_presenting(ref.id if ref else None)
 
 
 def close_workspace() -> None:
     st.session_state.pop(TOKEN_KEY, None)
     st.query_params.pop(TOKEN_PARAM, None)
+    presentation.now_presenting(None)
+
+
+def has_open_workspace() -> bool:
+    """Whether this tab has a participant's workspace open (from its session alone: no query)."""
+    return bool(st.session_state.get(TOKEN_KEY)) or presentation.presenting_without_link()
 
 
 def current_ref() -> storage.WorkspaceRef | None:
     token = st.session_state.get(TOKEN_KEY)
     if not token:
-        return None
+        return presentation.presented_workspace()
     return storage.find_workspace(engine(), token)
 
 
@@ -62,11 +73,10 @@ def require_workspace() -> Opened:
     if viewing():
         return require_view()
     token = st.session_state.get(TOKEN_KEY)
-    if not token:
-        st.info("Open your workspace first: start one, open yours with its private link, or explore the demo.")
-        st.page_link(page("start"), label="Go to Start", icon=":material/home:")
+    ref = current_ref()
+    if ref is None and not token:
+        _show_open_first()
         st.stop()
-    ref = storage.find_workspace(engine(), token)
     if ref is None:
         show_no_such_workspace()
         st.stop()
@@ -87,6 +97,17 @@ def show_over_limits(opened: Opened) -> None:
         )
 
 
+def _show_open_first() -> None:
+    if st.session_state.pop(presentation.ENDED_WITHOUT_LINK_KEY, False) or presentation.presenting_without_link():
+        st.info(
+            "This tab was reloaded while presenting, so it does not hold your private link, and it no longer "
+            "presents your workspace. Open your workspace with its private link to go on."
+        )
+    else:
+        st.info("Open your workspace first: start one, open yours with its private link, or explore the demo.")
+    st.page_link(page("start"), label="Go to Start", icon=":material/home:")
+
+
 def show_no_such_workspace() -> None:
     st.error(
         "**No such workspace.** The link may be incomplete or mistyped. Check that you copied the "
@@ -97,12 +118,11 @@ def show_no_such_workspace() -> None:
         st.rerun()
 
 
-def sidebar_summary() -> None:
-    """Which workspace is open and what it holds, always visible in the sidebar."""
+def sidebar_summary(ref: storage.WorkspaceRef | None) -> None:
+    """Which workspace is open (`ref`) and what it holds, always visible in the sidebar."""
     if viewing():  # the sidebar would show the counsellor's own workspace, not the one on screen
         return
     with st.sidebar:
-        ref = current_ref()
         if ref is None:
             st.caption("No workspace open.")
             return

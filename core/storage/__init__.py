@@ -5,6 +5,7 @@ as an argument, and every user action is one transaction.
 - `workspace`: one participant's workspace, its options, interviews, ratings and weights, import;
 - `workshop`: workshops, their members, sharing, and what a counsellor may look up;
 - `attempts`: throttled sign-in and join attempts, and the record of sign-ins.
+- `browsers`: what one browser may reopen after a reload (presentation mode, a counsellor's sign-in).
 
 (The modules are named in the singular because `storage.workspaces` and `storage.workshops` are
 the tables.) Callers use the names re-exported here: `from core import storage`.
@@ -20,6 +21,17 @@ from core.storage.attempts import (
     finish_sign_in,
     recent_sign_ins,
     set_passcode_hash,
+)
+from core.storage.browsers import (
+    CounsellorSignIn,
+    Presenting,
+    counsellor_sign_in,
+    forget_counsellor,
+    forget_presenting,
+    presented_workspace,
+    presenting_in_browser,
+    remember_counsellor,
+    remember_presenting,
 )
 from core.storage.schema import (
     SCHEMA_VERSION,
@@ -142,4 +154,17 @@ __all__ = [
     "workshop_for_sign_in",
     "workshops",
     "workspaces",
+]
+
+# core.storage.browsers
+__all__ += [
+    "CounsellorSignIn",
+    "Presenting",
+    "counsellor_sign_in",
+    "forget_counsellor",
+    "forget_presenting",
+    "presented_workspace",
+    "presenting_in_browser",
+    "remember_counsellor",
+    "remember_presenting",
 ]

@@ -139,6 +139,22 @@ ratings = Table(
     UniqueConstraint("interview_id", "option_id", "dimension", name="uq_rating"),
 )
 
+# What a browser may reopen after a reload without a private link (core/storage/browsers.py).
+browser_memory = Table(
+    "browser_memory",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    # Only a hash of the browser's secret (its Streamlit cookie): the database alone reopens nothing.
+    Column("browser_hash", String(64), nullable=False),
+    Column("purpose", String(16), nullable=False),  # "presenting" or "counsellor"
+    Column("place", String(64), nullable=False, default=""),  # presenting: the tab's id in its address
+    Column("workspace_id", Integer, ForeignKey("workspaces.id", ondelete="CASCADE")),
+    Column("workshop_id", Integer, ForeignKey("workshops.id", ondelete="CASCADE")),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("expires_at", DateTime(timezone=True), nullable=False, index=True),
+    UniqueConstraint("browser_hash", "purpose", "place", name="uq_browser_memory"),
+)
+
 
 # Throttles on signing in and joining (core.access.Rate and Backoff), shared by every session and
 # replica. A key names what is counted ("sign-in:code:K7M4QX", "join:client:<hash>"): no address or
