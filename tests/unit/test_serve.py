@@ -6,6 +6,7 @@ tests/integration/test_upload_limits.py."""
 from __future__ import annotations
 
 import asyncio
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pytest
@@ -21,7 +22,10 @@ MB = 1_000_000
 
 
 def run(coro: Any) -> Any:
-    return asyncio.run(asyncio.wait_for(coro, 10))
+    """Run a coroutine to its end on a loop of its own, in a thread of its own: the browser tests'
+    Playwright keeps an event loop running in the main thread for the whole session."""
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, asyncio.wait_for(coro, 10)).result()
 
 
 def http_scope(path: str, method: str = "GET", headers: list | None = None, client: str = "10.0.0.1") -> dict:
