@@ -36,6 +36,7 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 from tests.browser import ui
+from tests.browser.conftest import ARTIFACTS
 from tests.conftest import POSTGRES_URL, ROOT, chromium_path, missing
 from tests.streamlit_client import StreamlitSession, run_to_end
 from tests.streamlit_server import StreamlitServer, free_port
@@ -342,6 +343,8 @@ def test_one_browser_stays_on_one_replica_and_walks_to_compare(proxy, browser):
         expect(grid.locator("th", has_text=re.compile(r"^\s*Rank\s*$"))).to_have_count(1, timeout=10_000)
         for name in ("Registered nurse", "Physiotherapist", "Health data analyst"):
             expect(grid.get_by_text(name).first).to_be_attached()
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / "proxy-compare.png"))
     finally:
         context.close()  # closes the websockets: nginx logs them now
 
