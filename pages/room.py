@@ -5,6 +5,8 @@ participant's name, no link that opens a workspace.
 
 from __future__ import annotations
 
+import html
+
 import streamlit as st
 
 from core import storage
@@ -49,7 +51,8 @@ st.title(f"Join {escape_md(workshop.name)}")
 with st.container(key="room_steps_1"):
     st.markdown("**1.** On your phone or laptop, open")
 with st.container(key="room_address"):
-    st.markdown(escape_md(workshop_address()))
+    # Tenfold's own address, as plain text to read and type (escape_md would put word joiners in it).
+    st.html(f"<p>{html.escape(workshop_address())}</p>")
 with st.container(key="room_steps_2"):
     st.markdown("**2.** Choose **Join a workshop** and type the code")
 with st.container(key="room_code"):
