@@ -93,6 +93,8 @@ def _table(sharing: list[storage.Member], summaries: list[ParticipantSummary]) -
         cells[1].caption(top_numbers)
         cells[2].markdown(escape_md(row.leaning) or "—")
         cells[3].markdown(verdict_label(row.verdict) or "—")
+        if row.why:  # the same explanation as the participant's own Decision page (core.explain)
+            cells[3].caption(escape_md(row.why))
         if counsellor.presenting_pages():  # a page to present on
             cells[4].button(
                 "Present",
