@@ -65,7 +65,7 @@ def test_ranking_reads_the_leaders_and_tables_the_same_numbers(demo):
     view = ranking_view(s, common.scope_rows(s, common.SCOPE_ALL))
     assert view.reading == (
         "Registered nurse leads the careers with 77, 8 points ahead of Physiotherapist; Riverside Community Care "
-        "leads the employers with 76, 2 points ahead of City General Hospital."
+        "leads the employers with 76, 1 point ahead of City General Hospital."  # bars read 76 and 75
     )
     table = view.table
     assert list(table.columns[:4]) == ["Rank", "Option", "Kind", "Score (0–100)"]
