@@ -159,7 +159,7 @@ def missing_words(missing: Sequence[MissingEvidence]) -> str:
 def explain(standing: Standing, first: int, second: int) -> Explanation:
     """Why one of two scored options (workspace rows `first`, `second`) is ahead of the other.
 
-    The one with the higher score is `ahead` (on equal scores, `first`). Contributions are
+    The one with the higher score is `ahead` (on equal scores, the earlier row). Contributions are
     compared as shown (one decimal); a dimension is a gain for the option whose mean rating
     there is higher and whose contribution, as shown, is larger. Where only one of them has a
     value (and the weight is above 0), the other's lack is missing evidence.
@@ -168,7 +168,8 @@ def explain(standing: Standing, first: int, second: int) -> Explanation:
     score = standing.score
     if np.isnan(score[first]) or np.isnan(score[second]):
         raise ValueError("only two options with a score can be compared")
-    a, b = (second, first) if score[second] > score[first] else (first, second)
+    # Ahead: the higher score; on equal scores the earlier option, so the order of the arguments never matters.
+    a, b = (second, first) if (score[second], -second) > (score[first], -first) else (first, second)
     parts = contributions(ev.mean[[a, b]], ev.weights)
     weights = ev.weights
     has_a, has_b = ~np.isnan(ev.mean[a]), ~np.isnan(ev.mean[b])
