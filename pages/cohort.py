@@ -64,7 +64,7 @@ def _plural(n: int, word: str) -> str:
 def _top(row) -> tuple[str, str]:  # type: ignore[no-untyped-def]
     """The top option's name, and its score with coverage ("thin" below the scoring threshold)."""
     if not row.top_option or row.top_score is None or math.isnan(row.top_score):
-        return "", "no score yet"
+        return "", "not rated yet"
     thin = " — thin evidence" if row.top_coverage < THIN_COVERAGE else ""
     return row.top_option, f"score {row.top_score:.0f} · coverage {100 * row.top_coverage:.0f}%{thin}"
 
