@@ -80,7 +80,7 @@ def ranking_frame(standing: Standing, rows: np.ndarray) -> pd.DataFrame:
             "text_colour": [TEXT_ON[f] for f in fill],
             "score": score,
             "coverage": coverage,
-            "rank": np.where(scored, standing.rank[rows], np.nan),  # no score, no rank
+            "rank": pd.Series(standing.rank[rows], dtype="Int64").where(scored),  # no score, no rank
             "scored": scored,
             "thin": thin,
             "leaning": ev.leaning[rows],
@@ -129,7 +129,7 @@ def ranking_reading(frame: pd.DataFrame) -> str:
 def ranking_table(frame: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(
         {
-            "Rank": frame["rank"].to_numpy(),
+            "Rank": frame["rank"].array,
             "Option": frame["label"].to_numpy(),
             "Kind": frame["kind"].map(KIND_LABEL).to_numpy(),
             "Score (0–100)": frame["score"].round(1).to_numpy(),
