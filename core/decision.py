@@ -709,10 +709,13 @@ class Decision:
 
     def table(self) -> pd.DataFrame:
         """One row per option (careers first, each kind best first) with p_first, the score
-        interval and, on the leaning's row, the verdict code."""
+        interval and, on the leaning's row, the verdict code; rank, p_first and the interval are
+        empty (NA) for an option with no score."""
         frame = self.standing.table()
         extra = self.robustness.table().set_index("id")
         frame = frame.join(extra[["p_first", "expected_rank", "score_low", "score_high"]], on="id")
+        # No evidence, no chance: an unscored option's p_first is empty like its rank (docs/scoring.md).
+        frame["p_first"] = frame["p_first"].where(frame["score"].notna())
         leaning = frame["leaning"].astype(bool)
         frame["verdict"] = np.where(leaning & self.verdict.is_leaning, self.verdict.code, "")
         return frame
