@@ -127,7 +127,12 @@ def acceptability_frame(rb: Robustness, kind: str) -> pd.DataFrame:
                 }
             )
             start += p
-    return pd.DataFrame(records)
+    # Columns even with no rows: a kind none of whose options is rated yet still draws (an empty chart).
+    return pd.DataFrame(records, columns=_FRAME_COLUMNS)
+
+
+_FRAME_COLUMNS = ("id", "name", "label", "kind", "order", "place", "place_label", "probability", "start", "end",
+                  "fill", "text", "text_colour", "p_first")
 
 
 def acceptability_reading(rb: Robustness, kind: str) -> str:
