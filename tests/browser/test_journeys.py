@@ -161,7 +161,7 @@ def test_participant_journey_from_start_to_the_exported_decision(page, server, t
     heatmap = {row[0].lstrip("★ "): row for row in tables["heatmap"][1:]}
     assert heatmap[NURSE][2] == "4.0 (1)" and heatmap[HOSPITAL][2] == "2.0 (1)"
     profile = {row[0]: row[1:] for row in tables["profile"][1:]}
-    assert profile["Typical day"] == ["3", "5.00 (1)", "5.00 (1) inherited"]
+    assert profile["Typical day"] == ["3", "5.0 (1)", "5.0 (1) inherited"]
 
     # Decision: the verdict in one sentence.
     ui.nav(page, "Decision")
