@@ -33,19 +33,22 @@ class CohortRow:
     top_coverage: float | None = None  # 0–1
     leaning: str = ""  # the name of the participant's current leaning
     verdict: str = ""  # one of core.decision.VERDICT_CODES, or empty
+    why: str = ""  # the verdict's explanation (core.explain), the participant's own Decision page's sentence
 
 
-def cohort_row(participant: str, workspace: Workspace, *, verdict: str | None = None) -> CohortRow:
+def cohort_row(participant: str, workspace: Workspace, *, verdict: str | None = None, why: str = "") -> CohortRow:
     """A participant's cohort row from their workspace.
 
     The top option is the best-ranked option of the leaning's kind (the decision the
     participant is weighing); without a leaning, the best career, else the best employer.
     `interviews` counts interviews, not self-assessments.
     """
-    return _cohort_row(participant, workspace, standing(workspace), verdict)
+    return _cohort_row(participant, workspace, standing(workspace), verdict, why)
 
 
-def _cohort_row(participant: str, workspace: Workspace, now: Standing, verdict: str | None) -> CohortRow:
+def _cohort_row(
+    participant: str, workspace: Workspace, now: Standing, verdict: str | None, why: str = ""
+) -> CohortRow:
     table = now.table()
     scored = table[table["score"].notna()]
     leaning = workspace.leaning
@@ -65,6 +68,7 @@ def _cohort_row(participant: str, workspace: Workspace, now: Standing, verdict: 
         top_coverage=None if top is None else float(top["coverage"]),
         leaning=leaning.name if leaning else "",
         verdict=verdict or "",
+        why=why,
     )
 
 
@@ -89,8 +93,10 @@ def participant_summary(display_name: str, workspace: Workspace) -> ParticipantS
     unrated: tuple[float | None, ...] = (
         tuple(float(x) for x in np.isnan(ev.mean).mean(axis=0)) if ev.n else (None,) * len(DIMENSION_KEYS)
     )
+    explanation = decision.verdict.explanation
+    why = explanation.sentence() if explanation is not None and decision.verdict.is_leaning else ""
     return ParticipantSummary(
-        row=_cohort_row(display_name, workspace, decision.standing, decision.leaning_verdict),
+        row=_cohort_row(display_name, workspace, decision.standing, decision.leaning_verdict, why),
         weights=tuple(int(workspace.weights[k]) for k in DIMENSION_KEYS),
         unrated_share=unrated,
     )

@@ -39,6 +39,7 @@ import numpy as np
 import pandas as pd
 
 from core.dimensions import BY_KEY, DIMENSION_KEYS, SCORE_MAX, SCORE_MIN, WEIGHT_MAX
+from core.explain import Explanation, explain
 from core.models import Workspace
 from core.robustness import DEFAULT_SEED, DRAWS, RATING_SD, Robustness, cell_model, profile_score, robustness
 from core.scoring import (
@@ -47,7 +48,6 @@ from core.scoring import (
     THIN_COVERAGE,
     Evidence,
     Standing,
-    contributions,
     ranks_within_kind,
     standing,
     weighted_scores,
@@ -353,11 +353,13 @@ def sensitivity(
 class Verdict:
     """The answer for the leaning (or, with no leaning, for the option the evidence favours).
 
-    ``deciding`` lists up to `DECIDING_DIMENSIONS` (dimension key, score points) pairs:
-    for ``reconsider`` and ``close_call`` the dimensions where the rival gains most on the
-    option, for ``confirmed`` those where the option gains most on its closest rival (the
-    rival with the highest p_first). The points are differences of weighted contributions
-    (`core.scoring.contributions`) on dimensions both were rated on; see `_advantages`.
+    ``explanation`` is the one explanation (`core.explain.explain`) of the option and its
+    rival: which is ahead, by how much as shown, the dimensions where each gains and the
+    evidence one of them lacks. Every page says it with `Explanation.sentence`.
+    ``deciding`` lists up to `DECIDING_DIMENSIONS` (dimension key, score points) pairs taken
+    from it: for ``reconsider`` and ``close_call`` the dimensions where the rival gains most on
+    the option, for ``confirmed`` those where the option gains most on its runner-up (the
+    best-ranked rival). Only dimensions both were rated on can be deciding.
     ``p_first`` and ``rival_p_first`` come from `core.robustness`.
     """
 
@@ -373,6 +375,7 @@ class Verdict:
     rival_name: str | None = None
     rival_p_first: float | None = None
     deciding: tuple[tuple[str, float], ...] = ()
+    explanation: Explanation | None = None
 
     @property
     def deciding_labels(self) -> tuple[str, ...]:
@@ -405,21 +408,12 @@ def _favourite(now: Standing, rb: Robustness, members: np.ndarray) -> int | None
     return int(best[np.argmax(rb.p_first[best])])
 
 
-def _advantages(now: Standing, gainer: int, other: int) -> tuple[tuple[str, float], ...]:
-    """Dimensions where `gainer` gains most on `other`, as (key, score points), largest first.
-
-    Points are differences of weighted contributions (`core.scoring.contributions`). Only
-    dimensions both options have a value on, and where the gainer's rating is higher, can
-    be named: a dimension only one of them was rated on is a gap to ask about, not an
-    advantage.
-    """
-    mean = now.evidence.mean
-    parts = contributions(mean, now.evidence.weights)
-    with np.errstate(invalid="ignore"):
-        better = mean[gainer] > mean[other]  # False wherever either has no value
-    gain = np.where(better, parts[gainer] - parts[other], 0.0)
-    order = [j for j in np.argsort(-gain, kind="stable") if gain[j] > 1e-9]
-    return tuple((DIMENSION_KEYS[j], float(gain[j])) for j in order[:DECIDING_DIMENSIONS])
+def _why(now: Standing, gainer: int, other: int) -> dict:
+    """The verdict's explanation of `gainer` against `other`, and the dimensions where `gainer`
+    gains most (its deciding dimensions), both from `core.explain.explain`."""
+    explanation = explain(now, gainer, other)
+    gains = explanation.gains_of(now.evidence.option_ids[gainer])[:DECIDING_DIMENSIONS]
+    return {"explanation": explanation, "deciding": tuple((c.dimension, c.points) for c in gains)}
 
 
 def _enough(now: Standing, row: int) -> bool:
@@ -488,7 +482,9 @@ def judge(now: Standing, rb: Robustness) -> Verdict:
         )
 
     first = now.rank[subject] == 1
-    runner = int(rivals[np.argmax(rb.p_first[rivals])])
+    # The runner-up: the best-ranked rival (one has enough evidence, so one has a score).
+    runner = _favourite(now, rb, rivals)
+    assert runner is not None
     if first and p >= CONFIRM_P:
         headline = (
             f"The evidence backs your leaning: {name} comes first among your {plural} in {_percent(p)} "
@@ -502,7 +498,7 @@ def judge(now: Standing, rb: Robustness) -> Verdict:
             detail=(
                 f"First in {_percent(p)} of plausible cases; we call that confirmed at {_percent(CONFIRM_P)} or more."
             ),
-            deciding=_advantages(now, subject, runner),
+            **_why(now, subject, runner),
             **common,
             **with_rival(runner),
         )
@@ -514,9 +510,9 @@ def judge(now: Standing, rb: Robustness) -> Verdict:
     if len(strong) or outsider:
         rival = int(strong[np.argmax(rb.p_first[strong])]) if len(strong) else _favourite(now, rb, members)
         assert rival is not None
-        deciding = _advantages(now, rival, subject)
+        why = _why(now, rival, subject)
         rp = float(rb.p_first[rival])
-        on = f", mainly on {_join([BY_KEY[k].label for k, _ in deciding])}" if deciding else ""
+        on = f", mainly on {_join([BY_KEY[k].label for k, _ in why['deciding']])}" if why["deciding"] else ""
         detail = (
             f"{ev.names[rival]} scores higher and comes first in {_percent(rp)} of plausible cases; "
             f"we suggest reconsidering at {_percent(RECONSIDER_P)} or more."
@@ -528,14 +524,14 @@ def judge(now: Standing, rb: Robustness) -> Verdict:
             code=RECONSIDER,
             headline=f"Consider {ev.names[rival]}: it looks stronger than {yours}{name}{on}.",
             detail=detail,
-            deciding=deciding,
+            **why,
             **common,
             **with_rival(rival),
         )
 
-    rival = runner
+    scored_rivals = rivals[~np.isnan(now.score[rivals])]  # one has enough evidence, so one has a score
+    rival = int(scored_rivals[np.argmax(rb.p_first[scored_rivals])])
     rp = float(rb.p_first[rival])
-    deciding = _advantages(now, rival, subject)
     return Verdict(
         code=CLOSE_CALL,
         headline=(
@@ -546,7 +542,7 @@ def judge(now: Standing, rb: Robustness) -> Verdict:
             f"Confirmed needs the best score and at least {_percent(CONFIRM_P)}; reconsider needs a higher-scoring "
             f"rival at {_percent(RECONSIDER_P)} or more. The questions below can settle it."
         ),
-        deciding=deciding,
+        **_why(now, rival, subject),
         **common,
         **with_rival(rival),
     )
@@ -713,10 +709,13 @@ class Decision:
 
     def table(self) -> pd.DataFrame:
         """One row per option (careers first, each kind best first) with p_first, the score
-        interval and, on the leaning's row, the verdict code."""
+        interval and, on the leaning's row, the verdict code; rank, p_first and the interval are
+        empty (NA) for an option with no score."""
         frame = self.standing.table()
         extra = self.robustness.table().set_index("id")
         frame = frame.join(extra[["p_first", "expected_rank", "score_low", "score_high"]], on="id")
+        # No evidence, no chance: an unscored option's p_first is empty like its rank (docs/scoring.md).
+        frame["p_first"] = frame["p_first"].where(frame["score"].notna())
         leaning = frame["leaning"].astype(bool)
         frame["verdict"] = np.where(leaning & self.verdict.is_leaning, self.verdict.code, "")
         return frame

@@ -25,10 +25,12 @@ In each of `DRAWS` draws:
   (4 / sqrt(12) ~ 1.15).
 - **Drawn score.** score = 25 * (sum_d w_d * x_d - 1) over every dimension with a weight
   (`profile_score`): the score formula of `core.scoring.weighted_scores`, on its 0-100 scale,
-  but over the whole weighted profile, known and unknown alike. An option with no evidence at all is therefore still
-  simulated (all its dimensions unknown): an option nobody has asked about could turn out
-  best, and SMAA should say so. The deterministic ranking (`core.scoring`) still puts it
-  last, because it has no score yet.
+  but over the whole weighted profile, known and unknown alike.
+- **Only scored options take part.** An option with no score (no value on any dimension with
+  a weight) has no rank, so it is not simulated: it has no chance of first place (p_first 0),
+  no rank distribution and no score interval (NaN). Drawing it entirely from the unknown-cell
+  prior would give an option nobody has asked about a chance of winning that no evidence
+  supports (docs/scoring.md, "The robustness model").
 
 Why normal cells, neither clipped to 1-5 nor uniform for unknowns: given the weights of a
 draw, a weighted sum of independent normal values is itself normal, so each option's
@@ -54,10 +56,10 @@ rank distribution), in chunks of about `CHUNK_CELLS` values so that memory stays
 any size; see bench/bench_decision.py for the timings.
 
 Outputs (`Robustness`, arrays aligned with the rows of `core.scoring.Evidence`):
-``p_first`` (probability of ranking first within its kind), ``rank_probability``
+``p_first`` (probability of ranking first among the scored options of its kind), ``rank_probability``
 (the full rank distribution within the kind), ``score_low``/``score_high`` (the
-`INTERVAL_PERCENTILES` of the drawn score) and ``central_weights`` (the average weight
-shares in the draws where the option comes first; NaN where it never does).
+`INTERVAL_PERCENTILES` of the drawn score; NaN for an unscored option) and ``central_weights``
+(the average weight shares in the draws where the option comes first; NaN where it never does).
 """
 
 from __future__ import annotations
@@ -123,6 +125,12 @@ def cell_model(ev: Evidence) -> tuple[np.ndarray, np.ndarray]:
     centre = np.where(has, np.nan_to_num(ev.mean, nan=UNKNOWN_MEAN), UNKNOWN_MEAN)
     sd = np.where(has & (n_eff > 0), known_sd, UNKNOWN_SD)
     return centre, sd
+
+
+def scored_options(ev: Evidence) -> np.ndarray:
+    """(n,) bool: the options with a score, i.e. a value on a dimension with a weight above 0
+    (E(o) not empty, as in `core.scoring.weighted_scores`). Only they are simulated."""
+    return (~np.isnan(ev.mean) & (ev.weights > 0)).any(axis=1)
 
 
 def profile_score(value: np.ndarray) -> np.ndarray:
@@ -231,12 +239,13 @@ class Robustness:
     """Rank acceptabilities and score intervals, one row per option in `evidence` order.
 
     - ``p_first[o]``: probability that o ranks first among the options of its kind.
-    - ``rank_probability[o, r]``: probability that o takes place r + 1 within its kind;
-      columns past the size of o's kind are 0. Each row sums to 1; so does each column
-      within one kind (see `rank_matrix`).
+    - ``rank_probability[o, r]``: probability that o takes place r + 1 among the scored
+      options of its kind; columns past that number are 0. Each scored option's row sums to 1,
+      an unscored option's row is 0; each column within one kind sums to 1 (see `rank_matrix`).
     - ``score_low[o]``, ``score_high[o]``: the `INTERVAL_PERCENTILES` of o's drawn score,
-      clipped to 0-100. Low coverage widens them and pulls them towards 50, because the
-      unknown dimensions are drawn too; they need not contain the deterministic score.
+      clipped to 0-100; NaN for an unscored option. Low coverage widens them and pulls them
+      towards 50, because the unknown dimensions are drawn too; they need not contain the
+      deterministic score.
     - ``central_weights[o]``: the average weight shares (summing to 1, ten columns) over
       the draws where o comes first; NaN where p_first is 0.
     """
@@ -250,12 +259,17 @@ class Robustness:
     score_high: np.ndarray
     central_weights: np.ndarray
 
+    @property
+    def scored(self) -> np.ndarray:
+        """(n,) bool: the options that have a score, the only ones simulated and ranked."""
+        return scored_options(self.evidence)
+
     def members(self, kind: str) -> np.ndarray:
-        """Row indices of the options of one kind, in workspace order."""
-        return np.flatnonzero(self.evidence.kinds == kind)
+        """Row indices of the scored options of one kind (the ones ranked), in workspace order."""
+        return np.flatnonzero((self.evidence.kinds == kind) & self.scored)
 
     def rank_matrix(self, kind: str) -> pd.DataFrame:
-        """Square table for one kind: one row per option (by name), one column per place."""
+        """Square table for one kind: one row per scored option (by name), one column per place."""
         rows = self.members(kind)
         matrix = self.rank_probability[np.ix_(rows, np.arange(len(rows)))]
         names = [self.evidence.names[i] for i in rows]
@@ -263,8 +277,9 @@ class Robustness:
 
     @property
     def expected_rank(self) -> np.ndarray:
+        """The mean place of each option within its kind; NaN for an unscored option (it has no place)."""
         places = np.arange(1, self.rank_probability.shape[1] + 1)
-        return self.rank_probability @ places
+        return np.where(self.scored, self.rank_probability @ places, np.nan)
 
     def table(self) -> pd.DataFrame:
         """One row per option: p_first, expected rank and the score interval."""
@@ -314,7 +329,7 @@ class Robustness:
 
 
 def robustness(ev: Evidence, *, draws: int = DRAWS, seed: int = DEFAULT_SEED) -> Robustness:
-    """Run the Monte Carlo for every option of `ev`; the same seed gives the same numbers."""
+    """Run the Monte Carlo for the scored options of `ev`; the same seed gives the same numbers."""
     if draws < 1:
         raise ValueError("draws must be at least 1")
     n = ev.n
@@ -323,16 +338,17 @@ def robustness(ev: Evidence, *, draws: int = DRAWS, seed: int = DEFAULT_SEED) ->
     used = ev.weights > 0
     centre, sd = cell_model(ev)
     kinds = np.asarray(ev.kinds, dtype=object)
-    kind_sizes = [int((kinds == kind).sum()) for kind in KINDS]
+    scored = scored_options(ev)
+    kind_sizes = [int(((kinds == kind) & scored).sum()) for kind in KINDS]
 
     p_first = np.zeros(n)
     rank_probability = np.zeros((n, max(kind_sizes, default=0)))
     central = np.full((n, _N_DIMS), np.nan)
-    low = np.zeros(n)
-    high = np.zeros(n)
+    low = np.full(n, np.nan)
+    high = np.full(n, np.nan)
     shares = _Shares.of(weights, used)
     for kind in KINDS:  # careers, then employers: the random stream is consumed in this order
-        members = np.flatnonzero(kinds == kind)
+        members = np.flatnonzero((kinds == kind) & scored)
         if not len(members):
             continue
         k = len(members)

@@ -9,7 +9,7 @@
   with a value and a weight above 0; no score (NaN) when E is empty (`weighted_scores`).
 - coverage(o) = sum_E w_d / sum_d w_d.
 - Ranks count within each kind (careers, employers); ties share the best rank (1, 2, 2, 4);
-  unscored options come last, sharing the rank after the last scored one.
+  an unscored option has no rank (it is listed after the scored ones).
 """
 
 from __future__ import annotations
@@ -250,14 +250,25 @@ def _competition_ranks(score: np.ndarray, group: np.ndarray) -> np.ndarray:
 
 @dataclass(frozen=True)
 class Standing:
-    """Scores, coverage and ranks of every option, in workspace order."""
+    """Scores, coverage and ranks of every option, in workspace order.
+
+    ``rank`` orders the options within their kind; for an unscored option it is only its place in
+    the listing (after every scored option) and is never shown: such an option has no rank
+    (`shown_rank`, and the table's ``rank`` column, leave it empty).
+    """
 
     evidence: Evidence
     score: np.ndarray
     coverage: np.ndarray
     rank: np.ndarray
 
+    def shown_rank(self, row: int) -> int | None:
+        """The rank to show for one option: None for an option with no score (docs/scoring.md)."""
+        return None if np.isnan(self.score[row]) else int(self.rank[row])
+
     def table(self) -> pd.DataFrame:
+        """One row per option, careers first, then by rank and name; ``rank`` is empty (NA) for an
+        unscored option, which the sort still lists after the scored ones."""
         ev = self.evidence
         frame = pd.DataFrame(
             {
@@ -274,12 +285,14 @@ class Standing:
             }
         )
         kind_order = frame["kind"].map(KIND_GROUP)
-        return (
+        frame = (
             frame.assign(_kind=kind_order)
             .sort_values(["_kind", "rank", "name"], kind="stable")
             .drop(columns="_kind")
             .reset_index(drop=True)
         )
+        frame["rank"] = frame["rank"].astype("Int64").mask(frame["score"].isna())
+        return frame
 
 
 def standing(workspace: Workspace) -> Standing:

@@ -140,15 +140,18 @@ def summary_rows(
         i = ev.index(option_id)
         career = ev.career_of[i]
         leaning = bool(ev.leaning[i])
+        rank = standing.shown_rank(i)
+        # An option with no score has no rank and no chance of first place: empty cells, not 0.
+        chance = None if rank is None else (p_first or {}).get(option_id)
         rows.append(
             [
-                str(standing.rank[i]),
+                "" if rank is None else str(rank),
                 str(ev.kinds[i]),
                 ev.names[i],
                 names[career] if career else "",
                 _decimal(standing.score[i], 1),
                 _percent(float(standing.coverage[i])),
-                _percent((p_first or {}).get(option_id)),
+                _percent(chance),
                 "yes" if leaning else "",
                 (verdict or "") if leaning else "",
                 str(ev.own_ratings[i]),

@@ -84,7 +84,7 @@ def _plural(n: int, word: str) -> str:
 def _top(row) -> tuple[str, str]:  # type: ignore[no-untyped-def]
     """The top option's name, and its score with coverage ("thin" below the scoring threshold)."""
     if not row.top_option or row.top_score is None or math.isnan(row.top_score):
-        return "", "no score yet"
+        return "", "not rated yet"
     thin = " — thin evidence" if row.top_coverage < THIN_COVERAGE else ""
     return row.top_option, f"score {row.top_score:.0f} · coverage {100 * row.top_coverage:.0f}%{thin}"
 
@@ -119,6 +119,8 @@ def _table(sharing: list[storage.Member], summaries: list[ParticipantSummary | s
         cells[1].caption(top_numbers)
         cells[2].markdown(escape_md(row.leaning) or "—")
         cells[3].markdown(verdict_label(row.verdict) or "—")
+        if row.why:  # the same explanation as the participant's own Decision page (core.explain)
+            cells[3].caption(escape_md(row.why))
         if counsellor.presenting_pages():  # a page to present on
             cells[4].button(
                 "Present",

@@ -40,7 +40,7 @@ from ui.database import Opened, database_url
 from ui.presentation import presentation_mode
 from views.acceptability import acceptability_view
 from views.ask_next import ask_next_reading
-from views.common import chart_spec, join_names
+from views.common import chart_spec
 from views.questions_sheet import FILE_NAME, MIME, questions_sheet_html
 from views.ranking import ranking_kind_view
 from views.tornado import tornado_view
@@ -170,10 +170,6 @@ def verdict_box(decision: Decision) -> None:
         BOX[verdict.code](
             f"**{escape_md(verdict.headline)}**  \n{escape_md(verdict.detail)}", icon=ICON[verdict.code]
         )
-    if verdict.deciding and verdict.code in (CONFIRMED, CLOSE_CALL) and verdict.rival_name:
-        labels = join_names(list(verdict.deciding_labels))
-        if verdict.code == CONFIRMED:
-            why = f"{verdict.option_name} is ahead of {verdict.rival_name} mainly on {labels}."
-        else:
-            why = f"{verdict.rival_name} gains most on {verdict.option_name} on {labels}."
-        st.markdown(escape_md(why))
+    if verdict.explanation is not None:
+        # The one explanation (core.explain), the same sentence as Compare › Why for these two options.
+        st.markdown(escape_md(verdict.explanation.sentence()))

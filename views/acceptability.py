@@ -127,17 +127,35 @@ def acceptability_frame(rb: Robustness, kind: str) -> pd.DataFrame:
                 }
             )
             start += p
-    return pd.DataFrame(records)
+    # Columns even with no rows: a kind none of whose options is rated yet still draws (an empty chart).
+    return pd.DataFrame(records, columns=_FRAME_COLUMNS)
+
+
+_FRAME_COLUMNS = ("id", "name", "label", "kind", "order", "place", "place_label", "probability", "start", "end",
+                  "fill", "text", "text_colour", "p_first")
 
 
 def acceptability_reading(rb: Robustness, kind: str) -> str:
+    """Who comes first how often; options not rated yet are left out of the chart (no evidence, no
+    chance of first place) and counted at the end."""
+    sentence = _places_sentence(rb, kind)
+    unscored = int(((rb.evidence.kinds == kind) & ~rb.scored).sum())
+    if unscored and len(rb.members(kind)):
+        sentence = sentence[:-1] + f"; {unscored} not rated yet, so not ranked."
+    return sentence
+
+
+def _places_sentence(rb: Robustness, kind: str) -> str:
     ev = rb.evidence
     rows = _kind_rows(rb, kind)
     plural = KIND_PLURAL[kind]
     if len(rows) == 0:
+        if (ev.kinds == kind).any():
+            return f"None of your {plural} has a score yet, so none is ranked."
         return f"You have no {plural} yet."
     if len(rows) == 1:
-        return f"{ev.names[rows[0]]} is your only {kind}, so it comes first in every case."
+        only = f"your only {kind}" if (ev.kinds == kind).sum() == 1 else f"the only one of your {plural} with a score"
+        return f"{ev.names[rows[0]]} is {only}, so it comes first in every case."
     named = [f"{ev.names[i]} in {percent(rb.p_first[i])}" for i in rows[:READING_NAMES]]
     rest = rows[READING_NAMES:]
     if len(rest) == 1:
@@ -206,7 +224,7 @@ def acceptability_view(rb: Robustness, kind: str, *, large: bool = False) -> Cha
             f"among your {KIND_PLURAL[kind]}: 1st on the left in the darkest colour, later places paler{grouped}. "
             "A version nudges your weights and moves each rating within what your conversations support; "
             "a dimension nobody has rated can land anywhere from 1 to 5. Options are listed by how often "
-            "they come first."
+            "they come first; an option not rated yet has no chance of a place, and is left out."
         ),
     )
 

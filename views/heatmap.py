@@ -1,5 +1,6 @@
-"""Heatmap: every option's mean rating on every dimension, how many ratings each rests on, and
-which cells an employer inherits from its career.
+"""Heatmap: every option's mean rating on every dimension (the number in each cell, one decimal, and
+its colour), which cells an employer inherits from its career (marked `INHERITED_MARK` and outlined),
+and, in the tooltip and the table, how many ratings each rests on.
 
 Dimensions run from most to least important; a cell without evidence is blank and labelled, never
 drawn as a low value. `heatmap_frame` and `cell_text` are shared with the profile (`views.profile`).
@@ -30,6 +31,17 @@ from views.common import (
 )
 
 NO_EVIDENCE = "no evidence"
+# Follows an inherited mean in a cell ("3.5*"): the employer has no rating of its own there.
+INHERITED_MARK = "*"
+# Decimals of a mean rating in a cell, its tooltip and the table: one, so the three read the same.
+MEAN_PLACES = 1
+
+
+def mean_text(mean: float, inherited: bool = False) -> str:
+    """A mean rating as a cell shows it: "3.5", "3.5*" when inherited, "—" with no evidence."""
+    if np.isnan(mean):
+        return "—"
+    return f"{mean:.{MEAN_PLACES}f}{INHERITED_MARK if inherited else ''}"
 
 
 def _dimension_axis_label(d: int, weight: float) -> str:
@@ -70,10 +82,7 @@ def heatmap_frame(standing: Standing, rows: np.ndarray) -> pd.DataFrame:
             "spread": ev.spread[np.ix_(rows, dims)].ravel(),
             "inherited": flat_inh,
             "has": flat_has,
-            "text": [
-                "—" if not h else f"({c})" if inh else f"{c}"
-                for h, c, inh in zip(flat_has, flat_count, flat_inh, strict=True)
-            ],
+            "text": [mean_text(m, bool(inh)) for m, inh in zip(flat_mean, flat_inh, strict=True)],
             "text_colour": np.where(np.nan_to_num(flat_mean) >= WHITE_TEXT_FROM, "#FFFFFF", "#000000"),
             "evidence": evidence_text,
         }
@@ -106,8 +115,9 @@ def heatmap_reading(frame: pd.DataFrame) -> str:
 
 
 def cell_text(frame: pd.DataFrame) -> pd.Series:
-    """A table cell: "3.50 (2)", "3.50 (2) inherited" or "no evidence"."""
-    text = frame["mean"].map("{:.2f}".format) + " (" + frame["count"].astype(str) + ")"
+    """A table cell: the mean as the chart shows it and its number of ratings, "3.5 (2)",
+    "3.5 (2) inherited", or "no evidence"."""
+    text = frame["mean"].map(f"{{:.{MEAN_PLACES}f}}".format) + " (" + frame["count"].astype(str) + ")"
     text = text.where(~frame["inherited"], text + " inherited")
     return text.where(frame["has"], NO_EVIDENCE)
 
@@ -129,10 +139,11 @@ def heatmap_view(standing: Standing, rows: np.ndarray, *, large: bool = False) -
         chart=heatmap_chart(frame, large=large),
         table=heatmap_table(frame),
         note=(
-            "Colour: the mean rating, orange for 1 through white for 3 to purple for 5. The number in a "
-            "cell is how many ratings it rests on; a number in (brackets) with a dashed outline means the "
-            "employer has no rating of its own there and shows its career's. — means no evidence. "
-            "Dimensions run from most to least important to you (weight in brackets). In the table: mean (ratings). "
+            "Each cell shows the mean rating from 1 to 5, coloured orange for 1 through white for 3 to purple "
+            f"for 5. {INHERITED_MARK} after a rating, with a dashed outline, means the employer has no rating of "
+            "its own there and shows its career's. — means no evidence. Hover over a cell, or see the table, for "
+            "how many ratings it rests on. Dimensions run from most to least important to you (weight in "
+            "brackets). In the table: mean (ratings). "
             + BOTH_KINDS_NOTE
         ),
     )
@@ -140,7 +151,9 @@ def heatmap_view(standing: Standing, rows: np.ndarray, *, large: bool = False) -
 
 def heatmap_chart(frame: pd.DataFrame, *, large: bool = False) -> alt.TopLevelMixin:
     data = frame.copy()
-    data["mean_text"] = data["mean"].map(lambda m: "" if pd.isna(m) else f"{m:.2f}")
+    data["mean_text"] = [
+        "" if pd.isna(m) else f"{m:.{MEAN_PLACES}f}" for m in data["mean"]
+    ]
     columns = list(dict.fromkeys(data["dimension_label"]))
     rows = list(dict.fromkeys(data["label"]))
     kinds = list(data.drop_duplicates("label")["kind"])

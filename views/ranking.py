@@ -18,6 +18,7 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
+from core.explain import points_text, shown_difference
 from core.robustness import DRAWS, INTERVAL_PERCENTILES, Robustness
 from core.scoring import THIN_COVERAGE, Standing
 from views.common import (
@@ -79,7 +80,7 @@ def ranking_frame(standing: Standing, rows: np.ndarray) -> pd.DataFrame:
             "text_colour": [TEXT_ON[f] for f in fill],
             "score": score,
             "coverage": coverage,
-            "rank": standing.rank[rows],
+            "rank": pd.Series(standing.rank[rows], dtype="Int64").where(scored),  # no score, no rank
             "scored": scored,
             "thin": thin,
             "leaning": ev.leaning[rows],
@@ -105,9 +106,11 @@ def ranking_reading(frame: pd.DataFrame) -> str:
             parts.append(f"{join_names(list(leaders['name']))} share first place among the {KIND_PLURAL[kind]} "
                          f"at {top['score']:.0f}")
         elif len(group) > 1:
-            gap = top["score"] - group.iloc[1]["score"]
+            # The lead as the bars read: the difference of the two shown scores (core.explain).
+            gap = shown_difference(top["score"], group.iloc[1]["score"])
+            lead = f"{points_text(gap)} ahead of" if gap else "less than a point ahead of"
             parts.append(f"{top['name']} leads the {KIND_PLURAL[kind]} with {top['score']:.0f}, "
-                         f"{gap:.0f} point{'s' if round(gap) != 1 else ''} ahead of {group.iloc[1]['name']}")
+                         f"{lead} {group.iloc[1]['name']}")
         else:
             parts.append(f"{top['name']} is the only scored {kind}, at {top['score']:.0f}")
     sentence = "; ".join(parts)
@@ -126,7 +129,7 @@ def ranking_reading(frame: pd.DataFrame) -> str:
 def ranking_table(frame: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(
         {
-            "Rank": frame["rank"].to_numpy(),
+            "Rank": frame["rank"].array,
             "Option": frame["label"].to_numpy(),
             "Kind": frame["kind"].map(KIND_LABEL).to_numpy(),
             "Score (0–100)": frame["score"].round(1).to_numpy(),
@@ -225,7 +228,8 @@ def ranking_chart(
 
 
 def _range_text(low: float, high: float) -> str:
-    return f"{low:.0f}–{high:.0f}"
+    """A likely range as shown, "49–72"; "not rated yet" for an option with no score (and so no range)."""
+    return "not rated yet" if np.isnan(low) or np.isnan(high) else f"{low:.0f}–{high:.0f}"
 
 
 def intervals_reading(standing: Standing, rb: Robustness, rows: np.ndarray) -> str:
@@ -264,7 +268,7 @@ def ranking_intervals_frame(standing: Standing, rb: Robustness, rows: np.ndarray
     frame = ranking_frame(standing, rows)
     frame["low"] = rb.score_low[rows]
     frame["high"] = rb.score_high[rows]
-    frame["p_first"] = rb.p_first[rows]
+    frame["p_first"] = np.where(frame["scored"], rb.p_first[rows], np.nan)  # no score, no chance
     frame["coverage_pct"] = (100 * frame["coverage"]).round()
     frame["range_text"] = [_range_text(lo, hi) for lo, hi in zip(frame["low"], frame["high"], strict=True)]
     # A label outside the bar starts past the bar's end (the range is drawn under the bar, clear of it).

@@ -383,8 +383,8 @@ def _verdict_block(decision: Decision) -> str:
             f"evidence favours: <strong>{_e(verdict.option_name)}</strong>.</p>"
         )
     deciding = ""
-    if verdict.deciding:
-        deciding = f'<p class="small">Deciding dimensions: {_e(", ".join(verdict.deciding_labels))}</p>'
+    if verdict.explanation is not None:  # the one explanation (core.explain), as on Compare and Decision
+        deciding = f'<p class="small">{_e(verdict.explanation.sentence())}</p>'
     return (
         f'<section class="verdict" style="border-color:{colour}">'
         f'<p class="verdict-word" style="background:{colour}">{_e(word)}</p>'

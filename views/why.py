@@ -9,16 +9,15 @@ import numpy as np
 import pandas as pd
 
 from core.dimensions import DIMENSIONS
+from core.explain import explain, leading_pair, shown
 from core.scoring import Standing, contributions
 from views.common import (
     BOTH_KINDS_NOTE,
     DIMENSION_COLOURS,
     KIND_LABEL,
-    LEVEL_POINTS,
     ChartView,
     colour_in_order,
     dimension_order,
-    join_names,
     layered_chart,
     option_labels,
     row_axis,
@@ -48,31 +47,25 @@ def why_frame(standing: Standing, rows: np.ndarray) -> pd.DataFrame:
     )
 
 
-def why_reading(frame: pd.DataFrame, leaning_kind: str | None = None) -> str:
-    totals = frame.drop_duplicates("option")[["option", "kind", "score"]].dropna(subset=["score"])
-    if totals.empty:
+def why_reading(standing: Standing, rows: np.ndarray) -> str:
+    """Why the leader of the shown options is ahead of the runner-up (or of the leaning, when the
+    leaning trails), in `core.explain`'s one sentence: the kind of the leaning first, then careers,
+    then employers, whichever has two scored options among `rows`."""
+    ev = standing.evidence
+    scored = [i for i in rows if not np.isnan(standing.score[i])]
+    if not scored:
         return "None of these options has a score yet."
-    kinds = [k for k in (leaning_kind, "career", "employer") if k and (totals["kind"] == k).sum() >= 2]
-    if not kinds:
-        top = totals.sort_values("score", ascending=False).iloc[0]
-        parts = frame[frame["option"] == top["option"]].dropna(subset=["points"]).sort_values("points", ascending=False)
-        biggest = parts.iloc[0]
-        return (f"{top['option']} scores {top['score']:.0f}, most of it from {biggest['dimension_label']} "
-                f"({biggest['points']:.1f} points).")
-    group = totals[totals["kind"] == kinds[0]].sort_values("score", ascending=False, kind="stable")
-    a, b = group.iloc[0], group.iloc[1]
-    gap = a["score"] - b["score"]
-    if gap < LEVEL_POINTS:
-        return f"{a['option']} and {b['option']} are level at {a['score']:.0f} points."
-    pa = frame[frame["option"] == a["option"]].set_index("dimension_label")["points"].fillna(0.0)
-    pb = frame[frame["option"] == b["option"]].set_index("dimension_label")["points"].fillna(0.0)
-    diff = (pa - pb).sort_values(ascending=False)
-    ahead = [f"{d} (+{p:.1f})" for d, p in diff.items() if p >= LEVEL_POINTS][:2]
-    behind = diff[diff <= -LEVEL_POINTS]
-    sentence = f"{a['option']} is {gap:.1f} points ahead of {b['option']}, mostly on {join_names(ahead)}"
-    if not behind.empty:
-        sentence += f", though {b['option']} gains more on {behind.index[-1]} ({behind.iloc[-1]:.1f})"
-    return sentence + "."
+    leaning = np.flatnonzero(ev.leaning)
+    leaning_kind = str(ev.kinds[leaning[0]]) if len(leaning) else None
+    for kind in dict.fromkeys(k for k in (leaning_kind, "career", "employer") if k):
+        pair = leading_pair(standing, [i for i in scored if ev.kinds[i] == kind])
+        if pair is not None:
+            return explain(standing, *pair).sentence()
+    top = min(scored, key=lambda i: (ev.kinds[i] != "career", standing.rank[i], i))
+    parts = contributions(ev.mean[[top]], ev.weights)[0]
+    biggest = int(np.nanargmax(parts))
+    return (f"{ev.names[top]} scores {shown(standing.score[top]):.0f}, most of it from {DIMENSIONS[biggest].label} "
+            f"({parts[biggest]:.1f} points).")
 
 
 def why_table(frame: pd.DataFrame) -> pd.DataFrame:
@@ -87,16 +80,16 @@ def why_table(frame: pd.DataFrame) -> pd.DataFrame:
 
 def why_view(standing: Standing, rows: np.ndarray, *, large: bool = False) -> ChartView:
     frame = why_frame(standing, rows)
-    leaning = np.flatnonzero(standing.evidence.leaning)
-    leaning_kind = str(standing.evidence.kinds[leaning[0]]) if len(leaning) else None
     return ChartView(
-        reading=why_reading(frame, leaning_kind),
+        reading=why_reading(standing, rows),
         chart=why_chart(frame, large=large),
         table=why_table(frame),
         note=(
             "Each bar is an option's score split into the points each dimension adds (weight × how far its "
             "mean rating is above 1, shared out over the dimensions with evidence). Segments run from the most "
-            "important dimension, on the left. Empty cells in the table: no evidence on that dimension. "
+            "important dimension, on the left. Empty cells in the table: no evidence on that dimension. The "
+            "sentence compares two options only where both have evidence; a dimension only one of them was rated "
+            "on is named as missing evidence, not as points gained or lost. "
             + BOTH_KINDS_NOTE
         ),
     )

@@ -73,7 +73,7 @@ def test_the_table_view_has_the_same_numbers(db):
     [
         ("heatmap", "City General Hospital rates highest on 2 of 10 dimensions; 22 of 80 cells have no evidence"),
         ("profile", "Registered nurse rates higher than Physiotherapist on 4 dimensions"),
-        ("why", "Registered nurse is 8.0 points ahead of Physiotherapist, mostly on"),
+        ("why", "Registered nurse is 8 points ahead of Physiotherapist (77 to 69), mainly on"),
         ("history", "From 06 Oct 2026 to 15 Nov 2026,"),
     ],
 )

@@ -49,7 +49,9 @@ def test_demo_shows_the_verdict_and_every_section(db):
     (box,) = at.success
     assert expected.headline in texts(at)
     assert "we call that confirmed at 60% or more" in box.value
-    assert "Registered nurse is ahead of Physiotherapist mainly on" in texts(at)
+    # the one explanation (core.explain), the same sentence as Compare › Why
+    assert expected.explanation.sentence() in texts(at)
+    assert "no rating of Lessons learned for Physiotherapist yet" in texts(at)
     assert [e.label for e in at.expander] == ["How we decide"]
 
     section = by_key(at.segmented_control, "decision_section")

@@ -159,9 +159,9 @@ def test_participant_journey_from_start_to_the_exported_decision(page, server, t
     assert ranking[NURSE][header.index("Score (0–100)")] == "84.4"
     assert ranking[HOSPITAL][header.index("Score (0–100)")] == "53.1"
     heatmap = {row[0].lstrip("★ "): row for row in tables["heatmap"][1:]}
-    assert heatmap[NURSE][2] == "4.00 (1)" and heatmap[HOSPITAL][2] == "2.00 (1)"
+    assert heatmap[NURSE][2] == "4.0 (1)" and heatmap[HOSPITAL][2] == "2.0 (1)"
     profile = {row[0]: row[1:] for row in tables["profile"][1:]}
-    assert profile["Typical day"] == ["3", "5.00 (1)", "5.00 (1) inherited"]
+    assert profile["Typical day"] == ["3", "5.0 (1)", "5.0 (1) inherited"]
 
     # Decision: the verdict in one sentence.
     ui.nav(page, "Decision")

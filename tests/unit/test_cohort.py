@@ -113,6 +113,9 @@ def test_cohort_top_option_is_of_the_leanings_kind():
 def test_a_participants_row_carries_the_verdict_of_their_own_decision_page():
     ws = demo_workspace()
     summary = cohort.participant_summary("Sam", ws)
-    assert summary.row == cohort.cohort_row("Sam", ws, verdict=decide(ws).leaning_verdict)
+    decision = decide(ws)
+    why = decision.verdict.explanation.sentence()  # the one explanation, as on the Decision page
+    assert summary.row == cohort.cohort_row("Sam", ws, verdict=decision.leaning_verdict, why=why)
+    assert summary.row.why.startswith("Registered nurse is 8 points ahead of Physiotherapist")
     assert summary.row.verdict == cohort.participant_verdict(ws) == "confirmed" and "confirmed" in VERDICT_CODES
 

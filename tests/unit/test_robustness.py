@@ -42,9 +42,11 @@ def make_evidence(mean, count=None, spread=None, kinds=None, weights=None, inher
 
 
 def reference(ev: Evidence, draws: int, seed: int):
-    """The model of core/robustness.py written out draw by draw, option by option, cell by cell."""
+    """The model of core/robustness.py written out draw by draw, option by option, cell by cell.
+    Only options with a score (a value on a dimension with a weight) are drawn and ranked."""
     rng = np.random.default_rng(seed)
     n = ev.n
+    scored = [any(not math.isnan(ev.mean[o, d]) and ev.weights[d] > 0 for d in range(D)) for o in range(n)]
     first = np.zeros(n)
     places = np.zeros((n, n))
     drawn_scores = [[] for _ in range(n)]
@@ -54,6 +56,9 @@ def reference(ev: Evidence, draws: int, seed: int):
         weights = [g / total for g in gammas]
         score = []
         for o in range(n):
+            if not scored[o]:
+                score.append(None)
+                continue
             value = 0.0
             for d in range(D):
                 if weights[d] == 0:
@@ -68,12 +73,14 @@ def reference(ev: Evidence, draws: int, seed: int):
             score.append(value)
             drawn_scores[o].append(25 * (value - 1))
         for kind in set(ev.kinds):
-            members = [o for o in range(n) if ev.kinds[o] == kind]
+            members = [o for o in range(n) if ev.kinds[o] == kind and scored[o]]
+            if not members:
+                continue
             ranked = sorted(members, key=lambda o: -score[o])
             first[ranked[0]] += 1
             for place, o in enumerate(ranked):
                 places[o, place] += 1
-    intervals = np.array([np.percentile(s, [10, 90]) for s in drawn_scores])
+    intervals = np.array([np.percentile(s, [10, 90]) if s else [np.nan, np.nan] for s in drawn_scores])
     return first / draws, places / draws, intervals
 
 
@@ -108,13 +115,13 @@ def test_matches_the_plain_loop_reference_within_monte_carlo_error():
 
     assert close(fast.p_first, p_ref, 20_000, ref_draws).all(), (fast.p_first, p_ref)
     for kind in ("career", "employer"):
-        members = np.flatnonzero(ev.kinds == kind)
+        members = fast.members(kind)
         fast_places = fast.rank_probability[np.ix_(members, range(len(members)))]
         ref_places = places_ref[np.ix_(members, range(len(members)))]
         assert close(fast_places, ref_places, 20_000, ref_draws).all(), (fast_places, ref_places)
-    # 10th and 90th percentiles of the drawn score, in score points
-    assert np.allclose(fast.score_low, np.clip(intervals_ref[:, 0], 0, 100), atol=1.5)
-    assert np.allclose(fast.score_high, np.clip(intervals_ref[:, 1], 0, 100), atol=1.5)
+    # 10th and 90th percentiles of the drawn score, in score points; none for the unscored option
+    assert np.allclose(fast.score_low, np.clip(intervals_ref[:, 0], 0, 100), atol=1.5, equal_nan=True)
+    assert np.allclose(fast.score_high, np.clip(intervals_ref[:, 1], 0, 100), atol=1.5, equal_nan=True)
 
 
 def test_a_dominating_option_is_always_first():
@@ -197,10 +204,32 @@ def test_central_weights_are_shares_and_zero_where_the_weight_is_zero():
     assert np.isnan(result.central_weights[~won]).all()
 
 
-def test_an_option_nobody_asked_about_can_still_come_first():
+def test_an_option_nobody_asked_about_has_no_chance_no_place_and_no_range():
     ev = small_case()
     result = rb.robustness(ev, draws=3_000)
-    assert 0 < result.p_first[2] < 1  # option 2 has no evidence at all
+    # option 2 has no evidence at all: no score, so it is not ranked (docs/scoring.md)
+    assert result.p_first[2] == 0 and not result.rank_probability[2].any()
+    assert np.isnan([result.score_low[2], result.score_high[2], result.expected_rank[2]]).all()
+    assert 2 not in result.members("career") and not result.scored[2]
+    # the other careers share first place between them
+    assert result.p_first[[0, 1]].sum() == pytest.approx(1.0)
+
+
+def test_an_option_rated_only_on_weightless_dimensions_is_not_ranked():
+    weights = [0, 3, 3, 3, 3, 3, 3, 3, 3, 3]
+    mean = [[4.0] + [np.nan] * (D - 1), [3.0] * D]
+    result = rb.robustness(make_evidence(mean, weights=weights), draws=500)
+    assert result.p_first.tolist() == [0.0, 1.0] and np.isnan(result.score_low[0])
+
+
+def test_an_unscored_option_changes_no_other_number():
+    ev = small_case()
+    without = make_evidence(np.delete(ev.mean, 2, axis=0), count=np.delete(ev.count, 2, axis=0),
+                            spread=np.delete(ev.spread, 2, axis=0), kinds=[k for i, k in enumerate(ev.kinds) if i != 2],
+                            weights=ev.weights, inherited=np.delete(ev.inherited, 2, axis=0))
+    a, b = rb.robustness(ev, draws=2_000, seed=5), rb.robustness(without, draws=2_000, seed=5)
+    keep = [0, 1, 3, 4]
+    assert np.array_equal(a.p_first[keep], b.p_first) and np.array_equal(a.score_low[keep], b.score_low)
 
 
 def test_uncertainty_narrows_with_more_and_more_agreeing_ratings():
@@ -247,10 +276,10 @@ def test_tables_are_tidy():
     assert list(table.columns) == ["id", "name", "kind", "p_first", "expected_rank", "score_low", "score_high"]
     assert len(table) == ev.n
     long = result.rank_table()
-    assert len(long) == 3 * 3 + 2 * 2
+    assert len(long) == 2 * 2 + 2 * 2  # the unscored career has no places
     assert np.allclose(long.groupby("id")["probability"].sum(), 1.0)
     matrix = result.rank_matrix("career")
-    assert matrix.shape == (3, 3) and list(matrix.columns) == [1, 2, 3]
+    assert matrix.shape == (2, 2) and list(matrix.columns) == [1, 2]
     assert set(result.central_weights_table()["name"]) == {ev.names[i] for i in np.flatnonzero(result.p_first > 0)}
     assert list(result.intervals().columns) == ["id", "low", "high"]
 
@@ -274,7 +303,7 @@ def test_chunking_never_changes_the_answer(monkeypatch):
     chunked = rb.robustness(ev, draws=4_000, seed=2)
     assert np.array_equal(chunked.p_first, whole.p_first)
     assert np.array_equal(chunked.rank_probability, whole.rank_probability)
-    assert np.array_equal(chunked.score_low, whole.score_low)
+    assert np.array_equal(chunked.score_low, whole.score_low, equal_nan=True)
     assert np.allclose(chunked.central_weights, whole.central_weights, equal_nan=True)
 
 
@@ -292,16 +321,23 @@ def test_probabilities_always_add_up(rows, kinds, weights, seed):
     n = len(rows)
     ev = make_evidence(rows, count=np.full((n, D), 2), kinds=kinds[:n], weights=weights)
     result = rb.robustness(ev, draws=300, seed=seed)
-    assert np.allclose(result.rank_probability.sum(axis=1), 1.0)
+    score, _ = weighted_scores(ev.mean, ev.weights)
+    scored = ~np.isnan(score)
+    assert np.array_equal(result.scored, scored)
+    assert np.allclose(result.rank_probability.sum(axis=1), np.where(scored, 1.0, 0.0))
     for kind in ("career", "employer"):
-        members = np.flatnonzero(ev.kinds == kind)
+        members = np.flatnonzero((ev.kinds == kind) & scored)
         if not len(members):
             continue
         assert result.p_first[members].sum() == pytest.approx(1.0)
         square = result.rank_probability[np.ix_(members, range(len(members)))]
         assert np.allclose(square.sum(axis=0), 1.0) and np.allclose(square.sum(axis=1), 1.0)
-    assert np.array_equal(result.p_first, result.rank_probability[:, 0])
-    assert ((result.score_low >= 0) & (result.score_low <= result.score_high) & (result.score_high <= 100)).all()
+    first_place = result.rank_probability[:, 0] if scored.any() else np.zeros(n)  # no column without a scored option
+    assert np.array_equal(result.p_first, first_place)
+    # no evidence, no chance: an unscored option never comes first and has no range
+    assert (result.p_first[~scored] == 0).all() and np.isnan(result.score_low[~scored]).all()
+    low, high = result.score_low[scored], result.score_high[scored]
+    assert ((low >= 0) & (low <= high) & (high <= 100)).all()
 
 
 # --- The Monte Carlo's score is the score formula --------------------------------------------

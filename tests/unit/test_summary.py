@@ -90,7 +90,7 @@ def test_the_demo_rows_hold_the_designed_values():
     assert all(r["leaning"] == "" and r["verdict"] == "" for name, r in rows.items() if name != "Registered nurse")
 
 
-def test_ties_share_a_rank_and_unscored_options_come_last():
+def test_ties_share_a_rank_and_unscored_options_come_last_with_no_rank():
     ws = Workspace(
         options=[
             Option(id="a", kind="career", name="Alpha"),
@@ -106,10 +106,11 @@ def test_ties_share_a_rank_and_unscored_options_come_last():
         ("Alpha", "1", "75.0", "10"),
         ("Bravo", "1", "75.0", "10"),
         ("Delta", "3", "25.0", "10"),
-        ("Charlie", "4", "", "0"),
-        ("Echo Ltd", "1", "", "0"),
+        ("Charlie", "", "", "0"),  # no evidence: no rank, no score (docs/scoring.md)
+        ("Echo Ltd", "", "", "0"),
     ]
     assert rows[3]["culture"] == "" and rows[3]["ratings"] == "0"
+    assert rows[3]["p_first"] == "" and rows[4]["p_first"] == ""
 
 
 def test_inherited_values_never_override_an_employers_own_rating():
@@ -323,8 +324,12 @@ def test_any_workspace_gives_one_safe_row_per_option(ws):
     kinds = [row[1] for row in body]
     assert kinds == sorted(kinds)  # careers before employers
     for kind in ("career", "employer"):
-        ranks = [int(row[0]) for row in body if row[1] == kind]
-        assert ranks == sorted(ranks)
+        ranks = [row[0] for row in body if row[1] == kind]
+        scored = [r for r in ranks if r]
+        assert ranks == scored + [""] * (len(ranks) - len(scored))  # unscored (no rank) last
+        assert [int(r) for r in scored] == sorted(int(r) for r in scored)
+    for row in body:  # no evidence, no rank and no chance: empty together
+        assert (row[0] == "") == (row[4] == "") and (row[4] != "" or row[6] == "")
     dims = slice(SUMMARY_HEADER.index(DIMENSION_KEYS[0]), SUMMARY_HEADER.index("inherited"))
     for row in body:
         assert all(cell == "" or 1 <= float(cell) <= 5 for cell in row[dims])

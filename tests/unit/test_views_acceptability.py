@@ -111,3 +111,18 @@ def test_with_many_options_the_later_places_are_one_segment_and_nothing_is_lost(
     assert list(table.columns[-len(labels):]) == [f"{label} %" for label in labels]
     np.testing.assert_allclose(table[[f"{label} %" for label in labels]].sum(axis=1), 100, atol=0.6)
     assert "after the 10th as one" in view.note
+
+
+def test_options_not_rated_yet_are_left_out_and_counted():
+    from core.models import Option, Workspace
+
+    ws = demo_workspace()
+    lab = Option(id="c9", kind="career", name="Medical lab technologist")
+    decision = decide(ws.model_copy(update={"options": [*ws.options, lab]}), draws=2_000)
+    view = acceptability_view(decision.robustness, "career")
+    assert "Medical lab technologist" not in set(acceptability_frame(decision.robustness, "career")["name"])
+    assert view.reading.endswith("; 1 not rated yet, so not ranked.")
+    unrated = decide(Workspace(options=[Option(id="a", kind="career", name="A"), lab]), draws=200)
+    empty = acceptability_view(unrated.robustness, "career")  # nothing rated: an empty chart, not an error
+    assert empty.reading == "None of your careers has a score yet, so none is ranked." and empty.table.empty
+    validated(empty)

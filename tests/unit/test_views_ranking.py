@@ -65,7 +65,7 @@ def test_ranking_reads_the_leaders_and_tables_the_same_numbers(demo):
     view = ranking_view(s, common.scope_rows(s, common.SCOPE_ALL))
     assert view.reading == (
         "Registered nurse leads the careers with 77, 8 points ahead of Physiotherapist; Riverside Community Care "
-        "leads the employers with 76, 2 points ahead of City General Hospital."
+        "leads the employers with 76, 1 point ahead of City General Hospital."  # bars read 76 and 75
     )
     table = view.table
     assert list(table.columns[:4]) == ["Rank", "Option", "Kind", "Score (0–100)"]
@@ -154,3 +154,17 @@ def test_the_compare_page_reading_of_the_ranking_with_intervals(decided):
     assert view.reading == ranking_view(now, rows).reading
     assert common.BOTH_KINDS_NOTE in view.note
     assert common.BOTH_KINDS_NOTE not in ranking_kind_view(now, rb, "career").note
+
+
+def test_an_option_not_rated_yet_has_no_rank_no_range_and_no_chance_on_the_decision_ranking():
+    ws = demo_workspace()
+    lab = Option(id="c9", kind="career", name="Medical lab technologist")
+    ws = ws.model_copy(update={"options": [*ws.options, lab]})
+    decision = decide(ws, draws=2_000)
+    view = ranking_kind_view(decision.standing, decision.robustness, "career")
+    row = view.table[view.table["Option"] == "Medical lab technologist"].iloc[0]
+    assert pd.isna(row["Rank"]) and pd.isna(row["First %"]) and pd.isna(row["Likely from (10th pct)"])
+    assert row["Evidence"] == "not rated yet"
+    assert list(view.table["Rank"][:3]) == [1, 2, 3]
+    drawn = {r["name"]: r for r in common.chart_spec(view.chart)["data"]["values"]}["Medical lab technologist"]
+    assert drawn["text"] == drawn["range_text"] == "not rated yet" and drawn["rank"] is None

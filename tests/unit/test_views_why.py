@@ -25,4 +25,10 @@ def test_why_splits_each_score_into_dimension_points(demo):
     np.testing.assert_allclose(view.table[dims].sum(axis=1, skipna=True), view.table["Score"], atol=0.3)
     parts = contributions(s.evidence.mean[rows], s.evidence.weights)
     np.testing.assert_allclose(np.nansum(parts, axis=1), s.score[rows])
-    assert view.reading.startswith("Registered nurse is 8.0 points ahead of Physiotherapist, mostly on")
+    # The lead as the bars show it (77 and 69), and Lessons learned, which Physiotherapist has no rating
+    # on, named as missing evidence rather than as points gained.
+    assert view.reading == (
+        "Registered nurse is 8 points ahead of Physiotherapist (77 to 69), mainly on Education value (+4.6), "
+        "Entry requirements (+3.2) and Confidence (+3.2); Physiotherapist gains more on Typical day (+10.1); "
+        "no rating of Lessons learned for Physiotherapist yet."
+    )
