@@ -5,8 +5,6 @@ participant's name, no link that opens a workspace.
 
 from __future__ import annotations
 
-import html
-
 import streamlit as st
 
 from core import storage
@@ -25,7 +23,7 @@ ROOM_CSS = """<style>
   font-family: ui-monospace, "DejaVu Sans Mono", monospace; font-weight: 700;
   font-size: clamp(3rem, 15vw, 14rem); line-height: 1.1; letter-spacing: 0.08em; margin: 0;
 }
-.st-key-room_address p {
+.st-key-room_address [data-testid="stText"] {
   font-size: clamp(1.3rem, 4.5vw, 4rem); font-weight: 600; overflow-wrap: anywhere; margin: 0;
 }
 [class*="st-key-room_steps"] p, .st-key-room_joined p { font-size: clamp(1.1rem, 2.6vw, 2.4rem); }
@@ -51,8 +49,9 @@ st.title(f"Join {escape_md(workshop.name)}")
 with st.container(key="room_steps_1"):
     st.markdown("**1.** On your phone or laptop, open")
 with st.container(key="room_address"):
-    # Tenfold's own address, as plain text to read and type (escape_md would put word joiners in it).
-    st.html(f"<p>{html.escape(workshop_address())}</p>")
+    # Tenfold's own address as plain text to read and type: st.text draws no Markdown and no link,
+    # so it needs none of the word joiners escape_md puts into user text.
+    st.text(workshop_address())
 with st.container(key="room_steps_2"):
     st.markdown("**2.** Choose **Join a workshop** and type the code")
 with st.container(key="room_code"):
