@@ -261,7 +261,8 @@ def _purge(args: argparse.Namespace) -> int:
     finally:
         engine.dispose()
     verb = "Would delete" if args.dry_run else "Deleted"
-    _out(f"{verb} {count} workspace{'s' if count != 1 else ''} unchanged for {days} days or more.\n")
+    workspaces = f"{count} workspace{'s' if count != 1 else ''}"
+    _out(f"{verb} {workspaces} unchanged for {days} day{'s' if days != 1 else ''} or more.\n")
     return 0
 
 

@@ -242,7 +242,7 @@ def _write_rows(engine: Engine, rows: Iterator[tuple[str, dict[str, object]]], *
         held = {t.name: n for t in tables if (n := _count(conn, t))}
         if held and not replace:
             raise BackupError(
-                "The database already holds data (" + ", ".join(f"{n} {name}" for name, n in held.items())
+                "The database already holds data (" + ", ".join(f"{name}: {n}" for name, n in held.items())
                 + "). Restore into an empty database, or pass --replace to delete everything in it first."
             )
         for table in reversed(tables):

@@ -161,7 +161,7 @@ def test_restore_refuses_a_database_that_holds_data_unless_replacing(engine, res
     backup.backup(engine, path)
     kept = storage.create_workspace(restored, name="already here")
 
-    with pytest.raises(backup.BackupError, match=r"already holds data \(1 workspaces.*--replace"):
+    with pytest.raises(backup.BackupError, match=r"already holds data \(workspaces: 1, weights: 10\)\..*--replace"):
         backup.restore(restored, path)
     assert storage.find_workspace(restored, kept) is not None  # refused: nothing changed
 
