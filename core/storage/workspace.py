@@ -52,6 +52,7 @@ from core.storage.schema import (
     interviews,
     options,
     ratings,
+    retired_ids,
     weights,
     workspaces,
 )
@@ -139,16 +140,26 @@ def _workspace_name(name: str) -> str:
 
 def _insert_workspace(conn: Connection, token: str, name: str, weight_values: dict[str, int]) -> int:
     now = _now()
-    workspace_id = conn.execute(
-        insert(workspaces)
-        .values(token_hash=token_hash(token), name=name, revision=0, created_at=now, updated_at=now)
-        .returning(workspaces.c.id)
-    ).scalar_one()
+    values: dict[str, object] = {
+        "token_hash": token_hash(token), "name": name, "revision": 0, "created_at": now, "updated_at": now,
+    }
+    if conn.dialect.name == "sqlite":  # PostgreSQL's sequence never hands out an id twice
+        values["id"] = _unused_workspace_id(conn)
+    workspace_id = conn.execute(insert(workspaces).values(**values).returning(workspaces.c.id)).scalar_one()
     conn.execute(
         insert(weights),
         [{"workspace_id": workspace_id, "dimension": k, "weight": weight_values[k]} for k in DIMENSION_KEYS],
     )
     return workspace_id
+
+
+def _unused_workspace_id(conn: Connection) -> int:
+    """An id no workspace has had, deleted ones included (schema.retired_ids)."""
+    largest = conn.execute(select(func.max(workspaces.c.id))).scalar() or 0
+    retired = conn.execute(
+        select(retired_ids.c.last_id).where(retired_ids.c.table_name == workspaces.name)
+    ).scalar() or 0
+    return max(largest, retired) + 1
 
 
 def find_workspace(engine: Engine, token: str) -> WorkspaceRef | None:
@@ -910,6 +921,8 @@ def purge_untouched(engine: Engine, *, days: int, now: dt.datetime | None = None
 
 
 def _delete_workspaces(conn: Connection, ids: list[int]) -> None:
+    if conn.dialect.name == "sqlite":  # where ids could come back (schema.retired_ids)
+        _retire(conn, max(ids))
     for chunk in (ids[i : i + 500] for i in range(0, len(ids), 500)):  # bounded IN lists
         option_ids = select(options.c.id).where(options.c.workspace_id.in_(chunk))
         interview_ids = select(interviews.c.id).where(interviews.c.workspace_id.in_(chunk))
@@ -925,3 +938,13 @@ def _delete_workspaces(conn: Connection, ids: list[int]) -> None:
         conn.execute(delete(weights).where(weights.c.workspace_id.in_(chunk)))
         conn.execute(delete(browser_memory).where(browser_memory.c.workspace_id.in_(chunk)))
         conn.execute(delete(workspaces).where(workspaces.c.id.in_(chunk)))
+
+
+def _retire(conn: Connection, workspace_id: int) -> None:
+    """Remember the largest deleted id, so that no new workspace takes it (schema.retired_ids)."""
+    where = retired_ids.c.table_name == workspaces.name
+    last = conn.execute(select(retired_ids.c.last_id).where(where)).scalar()
+    if last is None:
+        conn.execute(insert(retired_ids).values(table_name=workspaces.name, last_id=workspace_id))
+    elif workspace_id > last:
+        conn.execute(update(retired_ids).where(where).values(last_id=workspace_id))

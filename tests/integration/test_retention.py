@@ -80,6 +80,19 @@ def test_a_deleted_workspace_is_gone_with_everything_in_it_and_its_cohort_row(en
         storage.add_option(engine, gone, kind="career", name="Too late")
 
 
+def test_a_new_workspace_never_takes_the_id_of_a_deleted_one(engine):
+    """Pages cache a workspace by its id and revision: a new one with a deleted one's id and
+    revision 0 would be shown what was cached for the deleted one."""
+    first = storage.find_workspace(engine, storage.create_workspace(engine)).id
+    newest = storage.find_workspace(engine, storage.import_workspace(engine, demo_workspace())).id
+    storage.delete_workspace(engine, newest)
+    again = storage.find_workspace(engine, storage.create_workspace(engine)).id
+    assert again > newest > first
+    storage.delete_workspace(engine, again)
+    storage.delete_workspace(engine, first)
+    assert storage.find_workspace(engine, storage.create_workspace(engine)).id > again
+
+
 def _aged(engine, days: float) -> int:  # type: ignore[no-untyped-def]
     """A demo workspace last changed `days` before NOW."""
     ws_id = storage.find_workspace(engine, storage.import_workspace(engine, demo_workspace())).id
