@@ -12,6 +12,10 @@
                                       lost or an attacker keeps signing-in slow
     tenfold workshop sign-ins CODE [--limit N]
                                       the workshop's latest passcode checks: when, how, from which network
+    tenfold backup FILE               a consistent copy of the app's whole database, while it runs
+    tenfold restore FILE [--replace]  the backup into the app's database (empty, unless --replace)
+    tenfold purge [--days N] [--dry-run]
+                                      delete the workspaces unchanged for N days (TENFOLD_RETENTION_DAYS)
 
 FILE may be "-" for standard input. Exit status: 0 done, 1 the file (or its reading)
 failed, 2 the command line was wrong. Output is UTF-8 whatever the locale; problems go to
@@ -205,6 +209,82 @@ def _sign_ins(args: argparse.Namespace) -> int:
     return 0
 
 
+def _backup(args: argparse.Namespace) -> int:
+    from core.storage import backup
+
+    engine = _operator_engine()
+    try:
+        report = backup.backup(engine, Path(args.file))
+    except OSError as error:
+        raise _Failure([f"{args.file}: cannot be written ({error.strerror or error})"]) from None
+    finally:
+        engine.dispose()
+    _out(f"Backed up to {args.file}: {_report_lines(report)}")
+    return 0
+
+
+def _restore(args: argparse.Namespace) -> int:
+    from core.storage import backup
+
+    engine = _operator_engine()
+    try:
+        report = backup.restore(engine, Path(args.file), replace=args.replace)
+    except backup.BackupError as error:
+        raise _Failure([str(error)]) from None
+    except OSError as error:
+        raise _Failure([f"{args.file}: cannot be read ({error.strerror or error})"]) from None
+    finally:
+        engine.dispose()
+    _out(f"Restored from {args.file} and checked, {_report_lines(report)}")
+    return 0
+
+
+def _report_lines(report) -> str:  # type: ignore[no-untyped-def]
+    """The schema version, then rows per table, one table a line."""
+    lines = [f"schema version {report.schema_version}; rows per table:"]
+    lines += [f"  {name:<18} {n}" for name, n in report.counts.items()]
+    return "\n".join(lines) + "\n"
+
+
+def _purge(args: argparse.Namespace) -> int:
+    from core import storage
+    from core.settings import get_settings
+
+    days = args.days if args.days is not None else get_settings().retention_days
+    if days is None:
+        raise _Failure(["no retention period: set TENFOLD_RETENTION_DAYS or pass --days N"])
+    if days < 1:
+        raise _Failure([f"--days must be at least 1, not {days}"])
+    engine = _operator_engine()
+    try:
+        count = storage.purge_untouched(engine, days=days, dry_run=args.dry_run)
+    finally:
+        engine.dispose()
+    verb = "Would delete" if args.dry_run else "Deleted"
+    workspaces = f"{count} workspace{'s' if count != 1 else ''}"
+    _out(f"{verb} {workspaces} unchanged for {days} day{'s' if days != 1 else ''} or more.\n")
+    return 0
+
+
+def _add_data_commands(commands) -> None:  # type: ignore[no-untyped-def]
+    """Backups and retention (docs/deployment.md, "Backups" and "Retention and deletion")."""
+    backup = commands.add_parser("backup", help="write a consistent backup of the app's whole database to FILE")
+    backup.add_argument("file", metavar="FILE", help="where to write it (replaced once the backup is complete)")
+    backup.set_defaults(run=_backup)
+    restore = commands.add_parser("restore", help="restore a backup into the app's database and check it")
+    restore.add_argument("file", metavar="FILE", help="a file written by tenfold backup")
+    restore.add_argument(
+        "--replace", action="store_true", help="delete everything the database holds first (otherwise it must be empty)"
+    )
+    restore.set_defaults(run=_restore)
+    purge = commands.add_parser("purge", help="delete the workspaces unchanged for N days; print how many")
+    purge.add_argument(
+        "--days", type=int, default=None, metavar="N", help="the retention period (default: TENFOLD_RETENTION_DAYS)"
+    )
+    purge.add_argument("--dry-run", action="store_true", help="only count them; delete nothing")
+    purge.set_defaults(run=_purge)
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog=PROGRAM,
@@ -248,6 +328,7 @@ def _parser() -> argparse.ArgumentParser:
     sign_ins.add_argument("code", metavar="CODE", help="the workshop's join code")
     sign_ins.add_argument("--limit", type=int, default=50, metavar="N", help="how many to show (default 50)")
     sign_ins.set_defaults(run=_sign_ins)
+    _add_data_commands(commands)
     return parser
 
 

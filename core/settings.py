@@ -25,6 +25,10 @@ class Settings(BaseSettings):
     # TENFOLD_SIGN_IN_HOURS: shorter for a test of expiry, or for a shorter session.
     sign_in_hours: float = Field(default=WORKSHOP_LENGTH_HOURS, gt=0)
 
+    # TENFOLD_RETENTION_DAYS: `tenfold purge` deletes workspaces unchanged for this many days.
+    # Off by default: a participant's work is kept until they delete it (docs/deployment.md).
+    retention_days: int | None = Field(default=None, gt=0)
+
     @property
     def sign_in_lifetime(self) -> dt.timedelta:
         return dt.timedelta(hours=self.sign_in_hours)

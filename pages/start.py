@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import re
 
 import streamlit as st
 
 from core import storage
 from core.demo import demo_workspace
-from ui import database, messages, router, workspace
+from ui import database, escape_md, messages, router, workspace
 from ui.presentation import presentation_mode
 
 st.title("Tenfold")
@@ -43,6 +44,42 @@ def _open_pasted() -> None:
     st.session_state["start_paste"] = ""
 
 
+DELETE_KEY = "start_confirm_delete"  # the id of the workspace whose deletion is being confirmed
+
+
+def _delete_workspace(workspace_id: int, title: str) -> None:
+    def delete() -> bool:
+        with contextlib.suppress(storage.NoSuchWorkspace):  # deleted in another tab meanwhile: as asked
+            storage.delete_workspace(database.engine(), workspace_id)
+        return True
+
+    st.session_state.pop(DELETE_KEY, None)
+    if messages.attempt(delete):
+        workspace.close_workspace()
+        messages.flash(f"{title} was deleted, with everything in it. It cannot be opened again.", "warning")
+
+
+def _delete_section(ref: storage.WorkspaceRef) -> None:
+    """Deletion on request (docs/deployment.md, "Retention and deletion"): asked once, then gone."""
+    title = f"“{ref.name}”" if ref.name else "This workspace"
+    if st.session_state.get(DELETE_KEY) != ref.id:
+        if st.button("Delete this workspace…", key="start_delete"):
+            st.session_state[DELETE_KEY] = ref.id
+            st.rerun()
+        return
+    st.warning(
+        f"Delete **{escape_md(title)}** for good? Its {ref.options} options, {ref.interviews} interviews and "
+        "self-assessments, every rating and note, its weights and its place in a workshop are deleted from "
+        "Tenfold. This cannot be undone. To keep a copy, download its workspace file first (Export & import)."
+    )
+    yes, no = st.columns(2)
+    yes.button(
+        "Yes, delete it for good", key="start_delete_yes", type="primary",
+        on_click=_delete_workspace, args=(ref.id, title),
+    )
+    no.button("Cancel", key="start_delete_no", on_click=lambda: st.session_state.pop(DELETE_KEY, None))
+
+
 token = st.session_state.get(workspace.TOKEN_KEY)
 ref = workspace.current_ref()  # also the workspace a tab reloaded while presenting shows
 
@@ -66,6 +103,7 @@ elif ref is not None:
         if st.button("Close this workspace on this device", key="start_close"):
             workspace.close_workspace()
             st.rerun()
+        _delete_section(ref)
 
 left, middle, right = st.columns(3)
 with left, st.container(border=True):

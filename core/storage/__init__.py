@@ -6,6 +6,8 @@ as an argument, and every user action is one transaction.
 - `workshop`: workshops, their members, sharing, and what a counsellor may look up;
 - `attempts`: throttled sign-in and join attempts, and the record of sign-ins.
 - `browsers`: what one browser may reopen after a reload (presentation mode, a counsellor's sign-in).
+- `backup`: the whole database to one file and back (`tenfold backup`, `tenfold restore`; imported
+  from there, since the app never needs it).
 
 (The modules are named in the singular because `storage.workspaces` and `storage.workshops` are
 the tables.) Callers use the names re-exported here: `from core import storage`.
@@ -76,12 +78,14 @@ from core.storage.workspace import (
     create_workspace,
     delete_interview,
     delete_option,
+    delete_workspace,
     find_workspace,
     import_workspace,
     is_well_formed_token,
     load_workspace,
     new_token,
     option_rating_count,
+    purge_untouched,
     rename_workspace,
     set_leaning,
     set_rating,
@@ -118,6 +122,7 @@ __all__ = [
     "create_workspace_in_workshop",
     "delete_interview",
     "delete_option",
+    "delete_workspace",
     "ensure_schema",
     "find_shared_workspace",
     "find_workshop",
@@ -137,6 +142,7 @@ __all__ = [
     "option_rating_count",
     "options",
     "ping",
+    "purge_untouched",
     "ratings",
     "recent_sign_ins",
     "rename_workspace",

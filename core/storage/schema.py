@@ -180,6 +180,17 @@ sign_ins = Table(
     Column("network", String(64), nullable=False, default=""),
 )
 
+# The largest id of a deleted workspace (core/storage/workspace.py, delete_workspace). SQLite gives a
+# new row the largest id + 1, so a new workspace could otherwise take the id, and revision 0, of the
+# newest one just deleted, and with them what a page had cached for it (caches are keyed by id and
+# revision). Only an id is kept: nothing of what the workspace held.
+retired_ids = Table(
+    "retired_ids",
+    metadata,
+    Column("table_name", String(64), primary_key=True),
+    Column("last_id", Integer, nullable=False),
+)
+
 # --- engine and schema -------------------------------------------------------------------
 
 

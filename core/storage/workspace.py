@@ -47,10 +47,12 @@ from core.storage.schema import (
     _now,
     _read,
     _write,
+    browser_memory,
     interview_options,
     interviews,
     options,
     ratings,
+    retired_ids,
     weights,
     workspaces,
 )
@@ -138,16 +140,26 @@ def _workspace_name(name: str) -> str:
 
 def _insert_workspace(conn: Connection, token: str, name: str, weight_values: dict[str, int]) -> int:
     now = _now()
-    workspace_id = conn.execute(
-        insert(workspaces)
-        .values(token_hash=token_hash(token), name=name, revision=0, created_at=now, updated_at=now)
-        .returning(workspaces.c.id)
-    ).scalar_one()
+    values: dict[str, object] = {
+        "token_hash": token_hash(token), "name": name, "revision": 0, "created_at": now, "updated_at": now,
+    }
+    if conn.dialect.name == "sqlite":  # PostgreSQL's sequence never hands out an id twice
+        values["id"] = _unused_workspace_id(conn)
+    workspace_id = conn.execute(insert(workspaces).values(**values).returning(workspaces.c.id)).scalar_one()
     conn.execute(
         insert(weights),
         [{"workspace_id": workspace_id, "dimension": k, "weight": weight_values[k]} for k in DIMENSION_KEYS],
     )
     return workspace_id
+
+
+def _unused_workspace_id(conn: Connection) -> int:
+    """An id no workspace has had, deleted ones included (schema.retired_ids)."""
+    largest = conn.execute(select(func.max(workspaces.c.id))).scalar() or 0
+    retired = conn.execute(
+        select(retired_ids.c.last_id).where(retired_ids.c.table_name == workspaces.name)
+    ).scalar() or 0
+    return max(largest, retired) + 1
 
 
 def find_workspace(engine: Engine, token: str) -> WorkspaceRef | None:
@@ -873,3 +885,66 @@ def _insert_many(conn: Connection, table: Table, rows: list[dict[str, object]]) 
         return []
     result = conn.execute(insert(table).returning(table.c.id, sort_by_parameter_order=True), rows)
     return list(result.scalars())
+
+
+# --- deleting (docs/deployment.md, "Retention and deletion") -------------------------------
+
+# Every table with rows that belong to one workspace, deleted with it. The foreign keys would
+# cascade, but deleting each explicitly does not depend on SQLite's foreign_keys pragma, and
+# tests/integration/test_retention.py fails when a table keyed by a workspace is missing here.
+WORKSPACE_TABLES = ("ratings", "interview_options", "interviews", "options", "weights", "browser_memory", "workspaces")
+
+
+def delete_workspace(engine: Engine, workspace_id: int) -> None:
+    """Delete the workspace and everything in it, its place in a workshop's cohort included."""
+    with _write(engine) as conn:
+        _touch(conn, workspace_id)  # locks it; raises NoSuchWorkspace if it is already gone
+        _delete_workspaces(conn, [workspace_id])
+
+
+def purge_untouched(engine: Engine, *, days: int, now: dt.datetime | None = None, dry_run: bool = False) -> int:
+    """Delete the workspaces in which nothing was changed for `days` days or more; how many.
+
+    With `dry_run`, only count them. One transaction, and each workspace's row is locked first, so a
+    workspace changed while this runs is either kept or was deleted before the change (which is then
+    refused as "no longer exists").
+    """
+    if days < 1:
+        raise ValueError("days must be at least 1")
+    cutoff = (now or _now()).astimezone(dt.UTC) - dt.timedelta(days=days)
+    with _write(engine) as conn:
+        stale = select(workspaces.c.id).where(workspaces.c.updated_at <= cutoff).order_by(workspaces.c.id)
+        ids = list(conn.execute(stale if dry_run else stale.with_for_update()).scalars())
+        if ids and not dry_run:
+            _delete_workspaces(conn, ids)
+    return len(ids)
+
+
+def _delete_workspaces(conn: Connection, ids: list[int]) -> None:
+    if conn.dialect.name == "sqlite":  # where ids could come back (schema.retired_ids)
+        _retire(conn, max(ids))
+    for chunk in (ids[i : i + 500] for i in range(0, len(ids), 500)):  # bounded IN lists
+        option_ids = select(options.c.id).where(options.c.workspace_id.in_(chunk))
+        interview_ids = select(interviews.c.id).where(interviews.c.workspace_id.in_(chunk))
+        conn.execute(delete(ratings).where(
+            ratings.c.option_id.in_(option_ids) | ratings.c.interview_id.in_(interview_ids)
+        ))
+        conn.execute(delete(interview_options).where(
+            interview_options.c.option_id.in_(option_ids) | interview_options.c.interview_id.in_(interview_ids)
+        ))
+        conn.execute(delete(interviews).where(interviews.c.workspace_id.in_(chunk)))
+        conn.execute(update(options).where(options.c.workspace_id.in_(chunk)).values(career_id=None))
+        conn.execute(delete(options).where(options.c.workspace_id.in_(chunk)))
+        conn.execute(delete(weights).where(weights.c.workspace_id.in_(chunk)))
+        conn.execute(delete(browser_memory).where(browser_memory.c.workspace_id.in_(chunk)))
+        conn.execute(delete(workspaces).where(workspaces.c.id.in_(chunk)))
+
+
+def _retire(conn: Connection, workspace_id: int) -> None:
+    """Remember the largest deleted id, so that no new workspace takes it (schema.retired_ids)."""
+    where = retired_ids.c.table_name == workspaces.name
+    last = conn.execute(select(retired_ids.c.last_id).where(where)).scalar()
+    if last is None:
+        conn.execute(insert(retired_ids).values(table_name=workspaces.name, last_id=workspace_id))
+    elif workspace_id > last:
+        conn.execute(update(retired_ids).where(where).values(last_id=workspace_id))
