@@ -145,8 +145,17 @@ def make_rng(seed: int) -> np.random.Generator:
     return np.random.Generator(np.random.SFC64(seed))
 
 
-def draw_weights(weights: np.ndarray, draws: int, rng: np.random.Generator) -> np.ndarray:
-    """(draws, 10) weight shares summing to 1 per draw; a stated 0 stays exactly 0."""
+def draw_weights(
+    weights: np.ndarray, draws: int, rng: np.random.Generator, order: np.ndarray | None = None
+) -> np.ndarray:
+    """(draws, 10) weight shares summing to 1 per draw; a stated 0 stays exactly 0.
+
+    With `order` (each dimension's tie group, 0 first, -1 not ranked; `Evidence.weight_order`)
+    the weights are only known by their order, so the shares are drawn uniformly from every
+    weight vector consistent with it (`draw_ordered_weights`); otherwise around the stated ones.
+    """
+    if order is not None:
+        return draw_ordered_weights(order, draws, rng)
     weights = np.asarray(weights, dtype=float)
     shares = np.zeros((len(weights), draws))
     for d in np.flatnonzero(weights > 0):  # one call per dimension: a scalar shape draws faster
@@ -154,6 +163,37 @@ def draw_weights(weights: np.ndarray, draws: int, rng: np.random.Generator) -> n
     total = shares.sum(axis=0)
     np.divide(shares, total, out=shares, where=total > 0)
     return shares.T
+
+
+def draw_ordered_weights(order: np.ndarray, draws: int, rng: np.random.Generator) -> np.ndarray:
+    """(draws, 10) shares drawn uniformly from the weight vectors consistent with an order.
+
+    A uniform point of the simplex over the m ranked dimensions (m exponentials, normalised:
+    Dirichlet(1, ..., 1)), its values sorted largest first and dealt out in the order's places
+    (the "sorted uniforms" of SMAA with ordinal weights). A tie leaves the tied dimensions free
+    among themselves: their values are dealt in a random order within the tie in each draw. So
+    every weight of a higher group is at least every weight of a lower one, the set is covered
+    uniformly, and its centre is the ROC weights with ties (`core.elicitation.order_shares`).
+    Unranked dimensions (-1) get 0.
+    """
+    order = np.asarray(order)
+    ranked = np.flatnonzero(order >= 0)
+    ranked = ranked[np.argsort(order[ranked], kind="stable")]  # by place, first place first
+    m = len(ranked)
+    values = rng.standard_exponential((draws, m))
+    values /= values.sum(axis=1, keepdims=True)
+    values = np.sort(values, axis=1)[:, ::-1]
+    shares = np.zeros((draws, len(order)))
+    groups = order[ranked]
+    if len(np.unique(groups)) == m:  # no ties: place p takes the p-th largest value
+        shares[:, ranked] = values
+        return shares
+    # Within a tie group, a random order per draw: sort by (group, uniform key).
+    positions = np.argsort(groups + rng.random((draws, m)), axis=1)
+    dealt = np.empty((draws, m))
+    np.put_along_axis(dealt, positions, values, axis=1)
+    shares[:, ranked] = dealt
+    return shares
 
 
 @functools.lru_cache(maxsize=16)
@@ -334,7 +374,7 @@ def robustness(ev: Evidence, *, draws: int = DRAWS, seed: int = DEFAULT_SEED) ->
         raise ValueError("draws must be at least 1")
     n = ev.n
     rng = make_rng(seed)
-    weights = draw_weights(ev.weights, draws, rng)  # shared by both kinds: one participant
+    weights = draw_weights(ev.weights, draws, rng, ev.weight_order)  # shared by both kinds: one participant
     used = ev.weights > 0
     centre, sd = cell_model(ev)
     kinds = np.asarray(ev.kinds, dtype=object)
