@@ -9,7 +9,9 @@ The model (every default is a named constant below)
 ---------------------------------------------------
 In each of `DRAWS` draws:
 
-- **Weights.** Only the dimensions with a stated weight above 0 take part; a weight of 0
+- **Weights from an order alone** (`Evidence.weight_order`): drawn uniformly from every weight
+  vector consistent with the order, ties free among themselves (`draw_ordered_weights`).
+- **Weights, stated.** Only the dimensions with a stated weight above 0 take part; a weight of 0
   stays exactly 0. Each stated weight w is read as a Gamma(`WEIGHT_PRECISION` * w) draw
   (mean w, variance w / `WEIGHT_PRECISION` on the 0-5 scale); the draws are then
   normalised to sum to 1. Together that is a Dirichlet draw centred on the normalised
@@ -182,17 +184,16 @@ def draw_ordered_weights(order: np.ndarray, draws: int, rng: np.random.Generator
     m = len(ranked)
     values = rng.standard_exponential((draws, m))
     values /= values.sum(axis=1, keepdims=True)
-    values = np.sort(values, axis=1)[:, ::-1]
+    values = np.ascontiguousarray(np.sort(values, axis=1)[:, ::-1])  # largest first
     shares = np.zeros((draws, len(order)))
+    # Within a tie group (consecutive columns of `values`, by place), a random order per draw.
     groups = order[ranked]
-    if len(np.unique(groups)) == m:  # no ties: place p takes the p-th largest value
-        shares[:, ranked] = values
-        return shares
-    # Within a tie group, a random order per draw: sort by (group, uniform key).
-    positions = np.argsort(groups + rng.random((draws, m)), axis=1)
-    dealt = np.empty((draws, m))
-    np.put_along_axis(dealt, positions, values, axis=1)
-    shares[:, ranked] = dealt
+    starts = np.flatnonzero(np.r_[True, groups[1:] != groups[:-1]])
+    for start, end in zip(starts, np.r_[starts[1:], m], strict=True):
+        if end - start > 1:
+            shuffle = np.argsort(rng.random((draws, end - start)), axis=1)
+            values[:, start:end] = np.take_along_axis(values[:, start:end], shuffle, axis=1)
+    shares[:, ranked] = values
     return shares
 
 
