@@ -14,6 +14,8 @@ from core.elicitation import NOT_RANKED
 from core.models import Workspace
 from views.common import KIND_COLOUR, ChartView, join_names, layered_chart, percent, row_step, text_size
 
+# How many of the heaviest dimensions the sentence names.
+NAMED = 3
 _HOW = {
     "direct": "From the weights you set",
     "order": "From your order of importance alone",
@@ -52,9 +54,14 @@ def weights_reading(workspace: Workspace, frame: pd.DataFrame) -> str:
     if counted["share_text"].nunique() == 1:
         same = counted.iloc[0].share_text
         return f"{_HOW[workspace.weights_by]}, every dimension that counts weighs the same ({same}){nothing}."
-    top = counted.iloc[: min(3, len(counted))]
-    named = [f"{row.label} ({row.share_text})" for row in top.itertuples()]
-    sentence = f"{_HOW[workspace.weights_by]}, {join_names(named)} weigh{'s' if len(named) == 1 else ''} most"
+    tied_first = counted[counted["share_text"] == counted.iloc[0].share_text]
+    if len(tied_first) > NAMED:  # naming three of eight equals would single them out
+        top = tied_first
+        sentence = f"{_HOW[workspace.weights_by]}, {len(top)} dimensions weigh most ({top.iloc[0].share_text} each)"
+    else:
+        top = counted.iloc[: min(NAMED, len(counted))]
+        named = [f"{row.label} ({row.share_text})" for row in top.itertuples()]
+        sentence = f"{_HOW[workspace.weights_by]}, {join_names(named)} weigh{'s' if len(named) == 1 else ''} most"
     if len(counted) > len(top):
         least = counted.iloc[-1]
         sentence += f" and {least.label} least ({least.share_text})"

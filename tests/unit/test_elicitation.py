@@ -185,3 +185,16 @@ def test_a_file_with_a_bad_order_is_refused():
     document |= {"weights_by": "order", "order": dict.fromkeys(K, 11)}
     with pytest.raises(WorkspaceFileError):
         parse_workspace(json.dumps(document).encode())
+
+
+def test_the_weights_reading_names_the_heaviest_and_what_counts_for_nothing():
+    from views.weights import weights_view
+
+    ordered = Workspace(weights_by="order", order=STRICT_ORDER | {"network": 0})
+    view = weights_view(ordered)
+    assert view.reading.startswith("From your order of importance alone, Culture fit (31%), Industry outlook")
+    assert "Network counts for nothing" in view.reading
+    assert view.table["Dimension"].iloc[0] == "Culture fit"
+    many_tied = Workspace(weights_by="order", order=dict.fromkeys(K, 1) | {"network": 2})
+    assert "9 dimensions weigh most (11% each)" in weights_view(many_tied).reading
+    assert "every dimension that counts weighs the same (10%)" in weights_view(Workspace()).reading
