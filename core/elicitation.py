@@ -94,10 +94,15 @@ def derived_weights(
     return on_weight_scale(order_shares(order))
 
 
+def whole_weight(weight: float) -> int:
+    """A weight as a whole 0-5 number: rounded, but a dimension that matters at all keeps at least 1
+    (the tenth of ten ROC weights is 0.17 on this scale, and 0 would mean "irrelevant")."""
+    return max(1, round(weight)) if weight > 0 else 0
+
+
 def rounded_weights(derived: Mapping[str, float]) -> dict[str, int]:
-    """Whole 0-5 weights for older readers: rounded, but a dimension that matters at all keeps at
-    least 1 (the tenth of ten ROC weights is 0.17 on this scale, and 0 would mean "irrelevant")."""
-    return {key: max(1, round(derived[key])) if derived[key] > 0 else 0 for key in DIMENSION_KEYS}
+    """Whole 0-5 weights for older readers (`whole_weight` of each)."""
+    return {key: whole_weight(derived[key]) for key in DIMENSION_KEYS}
 
 
 def order_from_weights(weights: Mapping[str, float]) -> dict[str, int]:
