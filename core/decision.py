@@ -39,6 +39,7 @@ import numpy as np
 import pandas as pd
 
 from core.dimensions import BY_KEY, DIMENSION_KEYS, SCORE_MAX, SCORE_MIN, WEIGHT_MAX
+from core.elicitation import whole_weight
 from core.explain import Explanation, explain
 from core.models import Workspace
 from core.robustness import DEFAULT_SEED, DRAWS, RATING_SD, Robustness, cell_model, profile_score, robustness
@@ -653,7 +654,7 @@ def ask_next(now: Standing, rb: Robustness, *, kind: str | None = None, count: i
                 kind=kind,
                 dimension=key,
                 label=BY_KEY[key].label,
-                weight=int(weights[j]),
+                weight=whole_weight(weights[j]),
                 gap=kind_of_gap,
                 swing=float(swing[i, j]),
                 flip_chance=float(flip[i, j]),
@@ -668,7 +669,7 @@ def ask_next(now: Standing, rb: Robustness, *, kind: str | None = None, count: i
 
 def _gap_reason(ev: Evidence, row: int, j: int, gap: str, flip: float) -> str:
     key = DIMENSION_KEYS[j]
-    label, name, weight = BY_KEY[key].label, ev.names[row], int(ev.weights[j])
+    label, name, weight = BY_KEY[key].label, ev.names[row], whole_weight(ev.weights[j])
     at = "at" if ev.kinds[row] == "employer" else "for"
     matters = f"it matters {weight}/{WEIGHT_MAX} to you"
     if gap == "missing":

@@ -38,6 +38,7 @@ from core.dimensions import (
     WEIGHT_MAX,
     WEIGHT_MIN,
 )
+from core.elicitation import NOT_RANKED, SWING_MAX, WeightsBy, derived_weights, rounded_weights
 
 WORKSPACE_FORMAT = "tenfold.workspace/1"
 
@@ -214,6 +215,10 @@ Notes = _stored_text(clean_notes, NOTES_MAX)
 RecordId = Annotated[str, StringConstraints(min_length=1, max_length=ID_MAX)]
 Score = Annotated[int, Field(strict=True, ge=SCORE_MIN, le=SCORE_MAX)]
 Weight = Annotated[int, Field(strict=True, ge=WEIGHT_MIN, le=WEIGHT_MAX)]
+# A dimension's place in order of importance (1 first; equal places tie; 0 does not matter), and
+# a swing answer, 0-100 (docs/scoring.md, "Weights").
+OrderPlace = Annotated[int, Field(strict=True, ge=NOT_RANKED, le=len(DIMENSION_KEYS))]
+Swing = Annotated[int, Field(strict=True, ge=0, le=SWING_MAX)]
 
 
 def typed_name(text: str | None, *, what: str, missing: str, limit: int) -> str:
@@ -311,6 +316,12 @@ class Workspace(_Record):
     format: Literal["tenfold.workspace/1"] = WORKSPACE_FORMAT
     name: OptionalText = ""
     weights: dict[DimensionKey, Weight] = Field(default_factory=default_weights)
+    # How the weights were given (core/elicitation.py): "direct" (the 0-5 `weights` above), or an
+    # `order` of importance, refined by `swings`. Then `weights` holds the derived weights rounded,
+    # for older readers, and scoring uses the unrounded ones (`scoring_weights`).
+    weights_by: WeightsBy = "direct"
+    order: dict[DimensionKey, OrderPlace] | None = None
+    swings: dict[DimensionKey, Swing] | None = None
     # The counts are limits on writing (`limit_problems`), not on reading: a workspace over them
     # must still load, to be exported and trimmed. The file's schema states them all the same.
     options: list[Option] = Field(default_factory=list, json_schema_extra={"maxItems": MAX_OPTIONS})
@@ -325,6 +336,37 @@ class Workspace(_Record):
         if not any(weights.values()):
             raise ValueError("at least one dimension must matter (a weight above 0)")
         return {key: weights[key] for key in DIMENSION_KEYS}
+
+    @field_validator("order", "swings")
+    @classmethod
+    def _all_ten_answers(cls, answers: dict[str, int] | None, info: Any) -> dict[str, int] | None:
+        if answers is None:
+            return None
+        missing = [key for key in DIMENSION_KEYS if key not in answers]
+        if missing:
+            raise ValueError(f"{info.field_name} is missing for: {', '.join(missing)}")
+        return {key: answers[key] for key in DIMENSION_KEYS}
+
+    @model_validator(mode="after")
+    def _elicited_weights(self) -> Workspace:
+        """An order (and swings) must be there when the weights come from them; the whole-number
+        `weights` are then the derived ones rounded, whatever a file said (one rule, here)."""
+        if self.weights_by == "direct":
+            return self
+        if self.order is None or not any(self.order.values()):
+            raise ValueError("weights by order need an order in which at least one dimension matters")
+        if self.weights_by == "swing":
+            if self.swings is None:
+                raise ValueError("weights by swing need the swing answers")
+            if not any(self.swings[key] for key, place in self.order.items() if place != NOT_RANKED):
+                raise ValueError("at least one swing answer of a dimension in the order must be above 0")
+        object.__setattr__(self, "weights", rounded_weights(self.scoring_weights))  # frozen: set once, here
+        return self
+
+    @property
+    def scoring_weights(self) -> dict[str, float]:
+        """The weights scores are computed with, on the 0-5 scale (floats when derived)."""
+        return derived_weights(self.weights_by, self.weights, self.order, self.swings)
 
     @model_validator(mode="after")
     def _links(self) -> Workspace:

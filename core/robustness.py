@@ -9,7 +9,9 @@ The model (every default is a named constant below)
 ---------------------------------------------------
 In each of `DRAWS` draws:
 
-- **Weights.** Only the dimensions with a stated weight above 0 take part; a weight of 0
+- **Weights from an order alone** (`Evidence.weight_order`): drawn uniformly from every weight
+  vector consistent with the order, ties free among themselves (`draw_ordered_weights`).
+- **Weights, stated.** Only the dimensions with a stated weight above 0 take part; a weight of 0
   stays exactly 0. Each stated weight w is read as a Gamma(`WEIGHT_PRECISION` * w) draw
   (mean w, variance w / `WEIGHT_PRECISION` on the 0-5 scale); the draws are then
   normalised to sum to 1. Together that is a Dirichlet draw centred on the normalised
@@ -145,8 +147,17 @@ def make_rng(seed: int) -> np.random.Generator:
     return np.random.Generator(np.random.SFC64(seed))
 
 
-def draw_weights(weights: np.ndarray, draws: int, rng: np.random.Generator) -> np.ndarray:
-    """(draws, 10) weight shares summing to 1 per draw; a stated 0 stays exactly 0."""
+def draw_weights(
+    weights: np.ndarray, draws: int, rng: np.random.Generator, order: np.ndarray | None = None
+) -> np.ndarray:
+    """(draws, 10) weight shares summing to 1 per draw; a stated 0 stays exactly 0.
+
+    With `order` (each dimension's tie group, 0 first, -1 not ranked; `Evidence.weight_order`)
+    the weights are only known by their order, so the shares are drawn uniformly from every
+    weight vector consistent with it (`draw_ordered_weights`); otherwise around the stated ones.
+    """
+    if order is not None:
+        return draw_ordered_weights(order, draws, rng)
     weights = np.asarray(weights, dtype=float)
     shares = np.zeros((len(weights), draws))
     for d in np.flatnonzero(weights > 0):  # one call per dimension: a scalar shape draws faster
@@ -154,6 +165,36 @@ def draw_weights(weights: np.ndarray, draws: int, rng: np.random.Generator) -> n
     total = shares.sum(axis=0)
     np.divide(shares, total, out=shares, where=total > 0)
     return shares.T
+
+
+def draw_ordered_weights(order: np.ndarray, draws: int, rng: np.random.Generator) -> np.ndarray:
+    """(draws, 10) shares drawn uniformly from the weight vectors consistent with an order.
+
+    A uniform point of the simplex over the m ranked dimensions (m exponentials, normalised:
+    Dirichlet(1, ..., 1)), its values sorted largest first and dealt out in the order's places
+    (the "sorted uniforms" of SMAA with ordinal weights). A tie leaves the tied dimensions free
+    among themselves: their values are dealt in a random order within the tie in each draw. So
+    every weight of a higher group is at least every weight of a lower one, the set is covered
+    uniformly, and its centre is the ROC weights with ties (`core.elicitation.order_shares`).
+    Unranked dimensions (-1) get 0.
+    """
+    order = np.asarray(order)
+    ranked = np.flatnonzero(order >= 0)
+    ranked = ranked[np.argsort(order[ranked], kind="stable")]  # by place, first place first
+    m = len(ranked)
+    values = rng.standard_exponential((draws, m))
+    values /= values.sum(axis=1, keepdims=True)
+    values = np.ascontiguousarray(np.sort(values, axis=1)[:, ::-1])  # largest first
+    shares = np.zeros((draws, len(order)))
+    # Within a tie group (consecutive columns of `values`, by place), a random order per draw.
+    groups = order[ranked]
+    starts = np.flatnonzero(np.r_[True, groups[1:] != groups[:-1]])
+    for start, end in zip(starts, np.r_[starts[1:], m], strict=True):
+        if end - start > 1:
+            shuffle = np.argsort(rng.random((draws, end - start)), axis=1)
+            values[:, start:end] = np.take_along_axis(values[:, start:end], shuffle, axis=1)
+    shares[:, ranked] = values
+    return shares
 
 
 @functools.lru_cache(maxsize=16)
@@ -334,7 +375,7 @@ def robustness(ev: Evidence, *, draws: int = DRAWS, seed: int = DEFAULT_SEED) ->
         raise ValueError("draws must be at least 1")
     n = ev.n
     rng = make_rng(seed)
-    weights = draw_weights(ev.weights, draws, rng)  # shared by both kinds: one participant
+    weights = draw_weights(ev.weights, draws, rng, ev.weight_order)  # shared by both kinds: one participant
     used = ev.weights > 0
     centre, sd = cell_model(ev)
     kinds = np.asarray(ev.kinds, dtype=object)

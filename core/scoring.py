@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 
 from core.dimensions import DIMENSION_KEYS, SCORE_MAX, SCORE_MIN
+from core.elicitation import order_groups
 from core.models import Workspace
 
 N_DIMENSIONS = len(DIMENSION_KEYS)
@@ -54,6 +55,10 @@ class Evidence:
     own_ratings: np.ndarray  # (n,) int: ratings of the option itself
     interviews: np.ndarray  # (n,) int: interviews (not self-assessments) that rated it
     kind_group: np.ndarray = field(init=False)  # (n,) int: KIND_GROUP of each kind, for ranking
+    # (10,) int when the weights come from an order alone: each dimension's tie group (0 first,
+    # -1 not ranked), so the Monte Carlo samples every weight vector consistent with that order.
+    # None when the weights were stated (directly or by swings): drawn around them.
+    weight_order: np.ndarray | None = None
 
     def __post_init__(self) -> None:
         group = np.array([KIND_GROUP[kind] for kind in self.kinds], dtype=np.int64)
@@ -118,7 +123,15 @@ def inherit(mean: np.ndarray, career_rows: np.ndarray, *alongside: np.ndarray) -
 
 
 def _weights(workspace: Workspace) -> np.ndarray:
-    return np.array([workspace.weights[k] for k in DIMENSION_KEYS], dtype=float)
+    """The weights scores use: the stated 0-5 ones, or those derived from an order or swings."""
+    weights = workspace.scoring_weights
+    return np.array([weights[k] for k in DIMENSION_KEYS], dtype=float)
+
+
+def _weight_order(workspace: Workspace) -> np.ndarray | None:
+    if workspace.weights_by != "order" or workspace.order is None:
+        return None
+    return np.array(order_groups(workspace.order), dtype=np.int64)
 
 
 def evidence(workspace: Workspace) -> Evidence:
@@ -152,6 +165,7 @@ def evidence(workspace: Workspace) -> Evidence:
         weights=_weights(workspace),
         own_ratings=own,
         interviews=interviewed,
+        weight_order=_weight_order(workspace),
     )
 
 

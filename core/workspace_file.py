@@ -347,6 +347,18 @@ def _block(items: list[str], indent: str, opening: str = "[", closing: str = "]"
     return opening + "\n" + ",\n".join(items) + "\n" + indent + closing
 
 
+def _elicitation_lines(workspace: Workspace) -> list[str]:
+    """`weights_by`, `order` and `swings`, only when the weights were not simply given directly, so a
+    workspace that never left direct entry writes the file older readers know (docs/workspace-format.md)."""
+    if workspace.weights_by == "direct" and workspace.order is None and workspace.swings is None:
+        return []
+    lines = [f'  "weights_by": {_line(workspace.weights_by)}']
+    for field, answers in (("order", workspace.order), ("swings", workspace.swings)):
+        if answers is not None:
+            lines.append(f'  "{field}": {_line({key: answers[key] for key in DIMENSION_KEYS})}')
+    return lines
+
+
 def dump_workspace(workspace: Workspace) -> bytes:
     """The workspace as a canonical `tenfold.workspace/1` file (UTF-8 JSON, ending in a newline)."""
     weights = {key: workspace.weights[key] for key in DIMENSION_KEYS}
@@ -356,6 +368,7 @@ def dump_workspace(workspace: Workspace) -> bytes:
         f'  "format": {_line(WORKSPACE_FORMAT)}',
         f'  "name": {_line(workspace.name)}',
         f'  "weights": {_line(weights)}',
+        *_elicitation_lines(workspace),
         '  "options": ' + _block(options, "  "),
         '  "interviews": ' + _block(interviews, "  "),
     ]

@@ -107,6 +107,19 @@ weights = Table(
     Column("weight", Integer, nullable=False),
 )
 
+# How the weights were given (core/elicitation.py), one row per workspace that ever left direct
+# entry: "direct", "order" or "swing", and the order and swing answers as JSON objects keyed by
+# dimension (kept when the participant switches back to direct entry, to be found again).
+# A workspace without a row gives its weights directly: every workspace from before this table.
+weight_elicitation = Table(
+    "weight_elicitation",
+    metadata,
+    Column("workspace_id", Integer, ForeignKey("workspaces.id", ondelete="CASCADE"), primary_key=True),
+    Column("weights_by", String(8), nullable=False, default="direct"),
+    Column("order_places", Text),
+    Column("swing_answers", Text),
+)
+
 interviews = Table(
     "interviews",
     metadata,

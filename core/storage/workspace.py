@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
 import re
 import secrets
 from collections.abc import Sequence
@@ -21,6 +22,7 @@ from sqlalchemy import Connection, Engine, Row, Select, Table, bindparam, delete
 from sqlalchemy.exc import IntegrityError
 
 from core.dimensions import DIMENSION_KEYS
+from core.elicitation import WeightsBy, order_from_weights, order_shares, swings_from_weights
 from core.models import (
     MAX_INTERVIEWS,
     MAX_OPTIONS,
@@ -53,6 +55,7 @@ from core.storage.schema import (
     options,
     ratings,
     retired_ids,
+    weight_elicitation,
     weights,
     workspaces,
 )
@@ -223,6 +226,7 @@ def load_workspace(engine: Engine, workspace_id: int) -> Workspace:
         weight_rows = conn.execute(
             select(weights.c.dimension, weights.c.weight).where(weights.c.workspace_id == workspace_id)
         ).all()
+        elicited = _elicitation(conn, workspace_id)
         option_rows = conn.execute(
             select(options).where(options.c.workspace_id == workspace_id).order_by(options.c.id)
         ).all()
@@ -257,6 +261,7 @@ def load_workspace(engine: Engine, workspace_id: int) -> Workspace:
     return Workspace(
         name=salvaged_line(ws_row.name),
         weights=weight_values,
+        **elicited,
         options=[
             Option(
                 id=str(row.id),
@@ -786,21 +791,101 @@ def clear_rating(
 
 
 def set_weights(engine: Engine, workspace_id: int, values: dict[str, int]) -> None:
-    """Set some or all weights; the ten together must not all be 0 (checked by the model)."""
+    """Set some or all weights directly (0-5), which makes direct entry the way weights are given;
+    the ten together must not all be 0 (checked by the model). A stored order and swings are kept."""
     with _write(engine) as conn:
         _touch(conn, workspace_id)
-        current = dict(
-            conn.execute(
-                select(weights.c.dimension, weights.c.weight).where(weights.c.workspace_id == workspace_id)
-            ).all()
-        )
+        current = _stored_weights(conn, workspace_id)
         validated(Workspace.model_validate, {"weights": current | values})
-        for key, value in values.items():
-            conn.execute(
-                update(weights)
-                .where(weights.c.workspace_id == workspace_id, weights.c.dimension == key)
-                .values(weight=value)
-            )
+        _write_weights(conn, workspace_id, values)
+        conn.execute(_elicitation_row(workspace_id).values(weights_by="direct"))
+
+
+def set_weight_elicitation(
+    engine: Engine,
+    workspace_id: int,
+    *,
+    weights_by: WeightsBy | None = None,
+    order: dict[str, int] | None = None,
+    swings: dict[str, int] | None = None,
+) -> None:
+    """Change how the weights are given, or some places of the order, or some swing answers.
+
+    `order` and `swings` may name only the dimensions that changed. Switching to an order for
+    the first time starts from the direct weights (`order_from_weights`), and to swings from the
+    order's ROC weights (`swings_from_weights`), so nothing moves until the participant moves it.
+    The whole-number weights are rewritten as the derived ones rounded, for older readers.
+    """
+    with _write(engine) as conn:
+        _touch(conn, workspace_id)
+        current = _stored_weights(conn, workspace_id)
+        stored = _elicitation(conn, workspace_id)
+        mode = weights_by or stored.get("weights_by", "direct")
+        places = stored.get("order") or order_from_weights(current)
+        places = places | (order or {})
+        answers = stored.get("swings")
+        if answers is None and mode == "swing":
+            roc = order_shares(places)
+            answers = swings_from_weights(places, roc) if any(roc.values()) else None
+        if answers is not None:
+            answers = answers | (swings or {})
+        workspace = validated(
+            Workspace.model_validate, {"weights": current, "weights_by": mode, "order": places, "swings": answers}
+        )
+        values = {
+            "weights_by": mode,
+            "order_places": json.dumps(places),
+            "swing_answers": json.dumps(answers) if answers else None,
+        }
+        if stored:
+            conn.execute(_elicitation_row(workspace_id).values(**values))
+        else:
+            conn.execute(insert(weight_elicitation).values(workspace_id=workspace_id, **values))
+        _write_weights(conn, workspace_id, workspace.weights)
+
+
+def _stored_weights(conn: Connection, workspace_id: int) -> dict[str, int]:
+    rows = conn.execute(select(weights.c.dimension, weights.c.weight).where(weights.c.workspace_id == workspace_id))
+    return default_weights() | dict(rows.all())  # type: ignore[arg-type]
+
+
+def _write_weights(conn: Connection, workspace_id: int, values: dict[str, int]) -> None:
+    for key, value in values.items():
+        conn.execute(
+            update(weights)
+            .where(weights.c.workspace_id == workspace_id, weights.c.dimension == key)
+            .values(weight=value)
+        )
+
+
+def _elicitation_row(workspace_id: int):  # type: ignore[no-untyped-def]
+    return update(weight_elicitation).where(weight_elicitation.c.workspace_id == workspace_id)
+
+
+def _elicitation(conn: Connection, workspace_id: int) -> dict[str, object]:
+    """The stored way of giving weights as Workspace fields; empty for direct entry never left."""
+    row = conn.execute(select(weight_elicitation).where(weight_elicitation.c.workspace_id == workspace_id)).first()
+    if row is None:
+        return {}
+    return {
+        "weights_by": row.weights_by,
+        "order": json.loads(row.order_places) if row.order_places else None,
+        "swings": json.loads(row.swing_answers) if row.swing_answers else None,
+    }
+
+
+def _write_elicitation(conn: Connection, workspace_id: int, workspace: Workspace) -> None:
+    conn.execute(delete(weight_elicitation).where(weight_elicitation.c.workspace_id == workspace_id))
+    if workspace.weights_by == "direct" and workspace.order is None and workspace.swings is None:
+        return
+    conn.execute(
+        insert(weight_elicitation).values(
+            workspace_id=workspace_id,
+            weights_by=workspace.weights_by,
+            order_places=json.dumps(workspace.order) if workspace.order is not None else None,
+            swing_answers=json.dumps(workspace.swings) if workspace.swings is not None else None,
+        )
+    )
 
 
 # --- whole workspaces ---------------------------------------------------------------------
@@ -824,12 +909,8 @@ def import_workspace(engine: Engine, workspace: Workspace, *, replace_id: int | 
             _touch(conn, workspace_id)
             _clear_workspace(conn, workspace_id)
             conn.execute(update(workspaces).where(workspaces.c.id == workspace_id).values(name=workspace.name))
-            for key, value in workspace.weights.items():
-                conn.execute(
-                    update(weights)
-                    .where(weights.c.workspace_id == workspace_id, weights.c.dimension == key)
-                    .values(weight=value)
-                )
+            _write_weights(conn, workspace_id, dict(workspace.weights))
+        _write_elicitation(conn, workspace_id, workspace)
         _insert_contents(conn, workspace_id, workspace)
     return token
 
@@ -892,7 +973,10 @@ def _insert_many(conn: Connection, table: Table, rows: list[dict[str, object]]) 
 # Every table with rows that belong to one workspace, deleted with it. The foreign keys would
 # cascade, but deleting each explicitly does not depend on SQLite's foreign_keys pragma, and
 # tests/integration/test_retention.py fails when a table keyed by a workspace is missing here.
-WORKSPACE_TABLES = ("ratings", "interview_options", "interviews", "options", "weights", "browser_memory", "workspaces")
+WORKSPACE_TABLES = (
+    "ratings", "interview_options", "interviews", "options", "weights", "weight_elicitation", "browser_memory",
+    "workspaces",
+)
 
 
 def delete_workspace(engine: Engine, workspace_id: int) -> None:
@@ -936,6 +1020,7 @@ def _delete_workspaces(conn: Connection, ids: list[int]) -> None:
         conn.execute(update(options).where(options.c.workspace_id.in_(chunk)).values(career_id=None))
         conn.execute(delete(options).where(options.c.workspace_id.in_(chunk)))
         conn.execute(delete(weights).where(weights.c.workspace_id.in_(chunk)))
+        conn.execute(delete(weight_elicitation).where(weight_elicitation.c.workspace_id.in_(chunk)))
         conn.execute(delete(browser_memory).where(browser_memory.c.workspace_id.in_(chunk)))
         conn.execute(delete(workspaces).where(workspaces.c.id.in_(chunk)))
 
