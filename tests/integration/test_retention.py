@@ -63,6 +63,7 @@ def test_a_deleted_workspace_is_gone_with_everything_in_it_and_its_cohort_row(en
     workshop = storage.create_workshop(engine, name="Tuesday", passcode_hash=passcode_hash)
     gone, kept = _member(engine, workshop, "Ana"), _member(engine, workshop, "Ben")
     storage.remember_presenting(engine, b"browser", "tab", gone, lifetime=dt.timedelta(hours=1))
+    storage.set_weight_elicitation(engine, gone, weights_by="order")
     before = _rows_of(engine, gone)
     assert all(before.values()), before  # every table had rows of it
     kept_before = storage.load_workspace(engine, kept)
