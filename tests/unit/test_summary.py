@@ -218,7 +218,9 @@ def test_no_split_of_a_cohort_or_summary_line_starts_a_formula(text):
     outputs = [cohort]
     if _name_is_valid(text):  # as an option's name and, on its employer's row, as the career's
         outputs.append(_csv(Workspace(options=[Option(id="c", kind="career", name=text),
-                                               Option(id="e", kind="employer", name="E", career="c")])))
+                                               # a name no generated text can clash with
+                                               Option(id="e", kind="employer", name=f"{text} (employer)",
+                                                      career="c")])))
     for output in outputs:
         body = output.split("\r\n", 1)[1]
         for field in _fields_a_spreadsheet_may_see(body):
