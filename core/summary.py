@@ -66,6 +66,8 @@ COHORT_HEADER: tuple[str, ...] = (
     "top_coverage",
     "leaning",
     "verdict",
+    "employer_leaning",
+    "employer_verdict",
 )
 # Cells starting with one of these could run as a formula in a spreadsheet (OWASP).
 FORMULA_TRIGGERS: tuple[str, ...] = ("=", "+", "-", "@", "\t", "\r")
@@ -225,6 +227,8 @@ def _cohort_cells(row: CohortRow) -> list[str]:
         _percent(row.top_coverage),
         row.leaning,
         row.verdict,
+        row.employer_leaning,
+        row.employer_verdict,
     ]
 
 
