@@ -4,6 +4,9 @@
     tenfold validate FILE             check a workspace file; every problem, with where it is
     tenfold summary FILE [--seed N]   print the decision summary CSV (UTF-8 with a byte-order mark:
                                       the same bytes as the app's download; --no-bom leaves it out)
+    tenfold decide FILE [--seed N]    print the decision as JSON: for each kind the options' scores,
+                                      ranges, ranks and chances, the leaning, its verdict, the
+                                      explanations and what to ask next (docs/decision-json.md)
     tenfold schema                    print the workspace file's JSON Schema
     tenfold ready                     readiness check: the app's database answers (exit 0) or not (1)
     tenfold workshop reset-passcode CODE
@@ -22,7 +25,8 @@ failed, 2 the command line was wrong. Output is UTF-8 whatever the locale; probl
 standard error in plain words, never as a traceback.
 
 Thin: argument parsing and I/O only; the work is core's (`core.workspace_file` reads and writes
-files, `core.decision.decide` then `core.summary.summary_bytes` make the summary, `core.storage`
+files, `core.decision.decide` then `core.summary.summary_bytes` make the summary and
+`core.decision_record.decision_json` the decision, `core.storage`
 answers `ready` and the `workshop` commands). Heavy imports (numpy, pandas, the decision engine,
 SQLAlchemy) happen inside the command that needs them: `tenfold ready`, which a load balancer calls
 often, loads none of numpy, pandas or the decision engine.
@@ -135,6 +139,17 @@ def _summary(args: argparse.Namespace) -> int:
     workspace = _load(args.file)
     decision = decide(workspace, seed=DEFAULT_SEED if args.seed is None else args.seed)
     _out(summary_bytes(decision, bom=not args.no_bom))
+    return 0
+
+
+def _decide(args: argparse.Namespace) -> int:
+    from core.decision import decide
+    from core.decision_record import decision_json
+    from core.robustness import DEFAULT_SEED
+
+    workspace = _load(args.file)
+    decision = decide(workspace, seed=DEFAULT_SEED if args.seed is None else args.seed)
+    _out(decision_json(decision, workspace_name=workspace.name).encode("utf-8"))
     return 0
 
 
@@ -310,6 +325,14 @@ def _parser() -> argparse.ArgumentParser:
         help="leave out the byte-order mark that helps spreadsheets recognise UTF-8",
     )
     summary.set_defaults(run=_summary)
+
+    decide = commands.add_parser("decide", help="print the decision of a workspace file as JSON")
+    decide.add_argument("file", metavar="FILE", help='a tenfold.workspace/1 file, or "-" for standard input')
+    decide.add_argument(
+        "--seed", type=int, default=None, metavar="N",
+        help="seed for the robustness simulation (the same seed gives the same answer; default: the app's)",
+    )
+    decide.set_defaults(run=_decide)
 
     schema = commands.add_parser("schema", help="print the JSON Schema of the workspace file")
     schema.set_defaults(run=_schema)

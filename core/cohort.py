@@ -31,27 +31,46 @@ class CohortRow:
     top_option: str = ""
     top_score: float | None = None  # 0–100
     top_coverage: float | None = None  # 0–1
-    leaning: str = ""  # the name of the participant's current leaning
-    verdict: str = ""  # one of core.decision.VERDICT_CODES, or empty
+    leaning: str = ""  # the name of the participant's career leaning, else of their employer leaning
+    verdict: str = ""  # its verdict: one of core.decision.VERDICT_CODES, or empty
     why: str = ""  # the verdict's explanation (core.explain), the participant's own Decision page's sentence
+    # The employer leaning and its verdict, when the participant has a career leaning too (else
+    # an employer leaning is `leaning` above): each kind's leaning has its own verdict.
+    employer_leaning: str = ""
+    employer_verdict: str = ""
 
 
-def cohort_row(participant: str, workspace: Workspace, *, verdict: str | None = None, why: str = "") -> CohortRow:
+def cohort_row(
+    participant: str,
+    workspace: Workspace,
+    *,
+    verdict: str | None = None,
+    why: str = "",
+    employer_verdict: str | None = None,
+) -> CohortRow:
     """A participant's cohort row from their workspace.
 
     The top option is the best-ranked option of the leaning's kind (the decision the
-    participant is weighing); without a leaning, the best career, else the best employer.
-    `interviews` counts interviews, not self-assessments.
+    participant is weighing; the career's when there are two); without a leaning, the best
+    career, else the best employer. `interviews` counts interviews, not self-assessments.
+    `employer_verdict` is the employer leaning's verdict when there is a career leaning too.
     """
-    return _cohort_row(participant, workspace, standing(workspace), verdict, why)
+    return _cohort_row(participant, workspace, standing(workspace), verdict, why, employer_verdict)
 
 
 def _cohort_row(
-    participant: str, workspace: Workspace, now: Standing, verdict: str | None, why: str = ""
+    participant: str,
+    workspace: Workspace,
+    now: Standing,
+    verdict: str | None,
+    why: str = "",
+    employer_verdict: str | None = None,
 ) -> CohortRow:
     table = now.table()
     scored = table[table["score"].notna()]
-    leaning = workspace.leaning
+    leaning = workspace.leaning  # the career leaning, else the employer leaning
+    leanings = workspace.leanings
+    second = leanings.get("employer") if "career" in leanings else None
     kinds = [leaning.kind] if leaning else ["career", "employer"]
     top = None
     for kind in kinds:
@@ -69,6 +88,8 @@ def _cohort_row(
         leaning=leaning.name if leaning else "",
         verdict=verdict or "",
         why=why,
+        employer_leaning=second.name if second else "",
+        employer_verdict=(employer_verdict or "") if second else "",
     )
 
 
@@ -96,15 +117,16 @@ def participant_summary(display_name: str, workspace: Workspace) -> ParticipantS
     explanation = decision.verdict.explanation
     why = explanation.sentence() if explanation is not None and decision.verdict.is_leaning else ""
     return ParticipantSummary(
-        row=_cohort_row(display_name, workspace, decision.standing, decision.leaning_verdict, why),
+        row=_cohort_row(display_name, workspace, decision.standing, decision.leaning_verdict, why,
+                        decision.leaning_verdicts.get("employer")),
         weights=tuple(int(workspace.weights[k]) for k in DIMENSION_KEYS),
         unrated_share=unrated,
     )
 
 
 def participant_verdict(workspace: Workspace) -> str | None:
-    """The leaning's verdict code (core.decision, same seed as the participant's own Decision
-    page, so both say the same); None when the participant has no leaning."""
+    """The (career, else employer) leaning's verdict code (core.decision, same seed as the
+    participant's own Decision page, so both say the same); None when the participant has no leaning."""
     return decide(workspace).leaning_verdict
 
 

@@ -41,7 +41,7 @@ import pandas as pd
 from core.dimensions import BY_KEY, DIMENSION_KEYS, SCORE_MAX, SCORE_MIN, WEIGHT_MAX
 from core.elicitation import whole_weight
 from core.explain import Explanation, explain
-from core.models import Workspace
+from core.models import OPTION_KINDS, Workspace
 from core.robustness import DEFAULT_SEED, DRAWS, RATING_SD, Robustness, cell_model, profile_score, robustness
 from core.scoring import (
     POINTS_PER_UNIT,
@@ -390,14 +390,19 @@ def _join(labels: list[str] | tuple[str, ...]) -> str:
     return ", ".join(labels[:-1]) + " and " + labels[-1]
 
 
+def present_kinds(ev: Evidence) -> tuple[str, ...]:
+    """The kinds with at least one option, careers first: the decisions this workspace holds."""
+    return tuple(kind for kind in OPTION_KINDS if (ev.kinds == kind).any())
+
+
 def focus_kind(ev: Evidence) -> str | None:
-    """The kind a verdict is about: the leaning's; else careers; else employers."""
-    if ev.leaning.any():
-        return str(ev.kinds[int(np.flatnonzero(ev.leaning)[0])])
-    for kind in ("career", "employer"):
-        if (ev.kinds == kind).any():
+    """The kind the pages show first: the career leaning's, else the employer leaning's; with no
+    leaning careers (the field usually comes before the organisation), else employers."""
+    for kind in OPTION_KINDS:
+        if (ev.leaning & (ev.kinds == kind)).any():
             return kind
-    return None
+    kinds = present_kinds(ev)
+    return kinds[0] if kinds else None
 
 
 def _favourite(now: Standing, rb: Robustness, members: np.ndarray) -> int | None:
@@ -421,11 +426,12 @@ def _enough(now: Standing, row: int) -> bool:
     return bool(now.coverage[row] >= MIN_COVERAGE and now.evidence.own_ratings[row] >= MIN_RATINGS)
 
 
-def judge(now: Standing, rb: Robustness) -> Verdict:
-    """Classify the leaning (or the favourite) as one of `VERDICT_CODES`; see `thresholds_in_words`."""
+def judge(now: Standing, rb: Robustness, kind: str | None = None) -> Verdict:
+    """Classify the leaning of `kind` (or, with none, the favourite of `kind`) as one of
+    `VERDICT_CODES`; see `thresholds_in_words`. `kind` defaults to `focus_kind`."""
     ev = now.evidence
-    kind = focus_kind(ev)
-    if kind is None:
+    kind = kind or focus_kind(ev)
+    if kind is None or not (ev.kinds == kind).any():
         return Verdict(
             code=NOT_ENOUGH_EVIDENCE,
             headline="Add the careers and employers you are considering, then rate them after each conversation.",
@@ -434,8 +440,9 @@ def judge(now: Standing, rb: Robustness) -> Verdict:
         )
     plural = _KIND_PLURAL[kind]
     members = np.flatnonzero(ev.kinds == kind)
-    is_leaning = bool(ev.leaning.any())
-    subject = int(np.flatnonzero(ev.leaning)[0]) if is_leaning else _favourite(now, rb, members)
+    leaning = members[ev.leaning[members]]
+    is_leaning = bool(len(leaning))
+    subject = int(leaning[0]) if is_leaning else _favourite(now, rb, members)
     if subject is None:
         return Verdict(
             code=NOT_ENOUGH_EVIDENCE,
@@ -692,9 +699,30 @@ def _gap_reason(ev: Evidence, row: int, j: int, gap: str, flip: float) -> str:
 # --- All of it --------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class KindDecision:
+    """The decision within one kind ("which field?" or "which organisation?"): the verdict on
+    that kind's leaning (or favourite), the sensitivity of its top option and its ask-next list."""
+
+    kind: str
+    verdict: Verdict
+    sensitivity: Sensitivity | None
+    ask_next: tuple[Gap, ...]
+
+    @property
+    def leaning_verdict(self) -> str | None:
+        """The verdict code when this kind has a leaning, else None."""
+        return self.verdict.code if self.verdict.is_leaning else None
+
+
 @dataclass(frozen=True, eq=False)  # holds arrays: compare the fields you need
 class Decision:
-    """Everything the Decision page, the CSV export and the CLI need for one workspace."""
+    """Everything the Decision page, the CSV export and the CLI need for one workspace.
+
+    ``kinds`` holds one `KindDecision` per kind that has options (careers first). ``kind``,
+    ``verdict``, ``sensitivity`` and ``ask_next`` are those of the focus kind (`focus_kind`: the
+    career leaning's, else the employer leaning's, else careers), the one a page shows first.
+    """
 
     standing: Standing = field(repr=False)
     robustness: Robustness = field(repr=False)
@@ -702,49 +730,75 @@ class Decision:
     sensitivity: Sensitivity | None
     verdict: Verdict
     ask_next: tuple[Gap, ...]
+    kinds: dict[str, KindDecision] = field(default_factory=dict)
+
+    @property
+    def verdicts(self) -> dict[str, Verdict]:
+        """Each kind's verdict, careers first."""
+        return {kind: part.verdict for kind, part in self.kinds.items()}
+
+    @property
+    def leaning_verdicts(self) -> dict[str, str]:
+        """The verdict code of each kind that has a leaning (the CSV's `verdict` column on that row)."""
+        return {kind: code for kind, part in self.kinds.items() if (code := part.leaning_verdict)}
 
     @property
     def leaning_verdict(self) -> str | None:
-        """The verdict code when there is a leaning (the CSV's `verdict` column), else None."""
+        """The focus kind's verdict code when it has a leaning, else None."""
         return self.verdict.code if self.verdict.is_leaning else None
 
     def table(self) -> pd.DataFrame:
         """One row per option (careers first, each kind best first) with p_first, the score
-        interval and, on the leaning's row, the verdict code; rank, p_first and the interval are
-        empty (NA) for an option with no score."""
+        interval and, on each leaning's row, its kind's verdict code; rank, p_first and the interval
+        are empty (NA) for an option with no score."""
         frame = self.standing.table()
         extra = self.robustness.table().set_index("id")
         frame = frame.join(extra[["p_first", "expected_rank", "score_low", "score_high"]], on="id")
         # No evidence, no chance: an unscored option's p_first is empty like its rank (docs/scoring.md).
         frame["p_first"] = frame["p_first"].where(frame["score"].notna())
         leaning = frame["leaning"].astype(bool)
-        frame["verdict"] = np.where(leaning & self.verdict.is_leaning, self.verdict.code, "")
+        codes = self.leaning_verdicts
+        frame["verdict"] = [codes.get(k, "") if lean else "" for k, lean in zip(frame["kind"], leaning, strict=True)]
         return frame
+
+
+def _sensitivity_of(now: Standing, rb: Robustness, kind: str) -> Sensitivity | None:
+    """Sensitivity for the top of `kind`: the leaning when it ranks first, else the favourite."""
+    members = np.flatnonzero(now.evidence.kinds == kind)
+    top = _favourite(now, rb, members)
+    if top is not None and now.evidence.leaning[members].any():
+        leaning = int(members[now.evidence.leaning[members]][0])
+        if now.rank[leaning] == 1:
+            top = leaning
+    return sensitivity(now.evidence, kind, None if top is None else now.evidence.option_ids[top])
 
 
 def decide(
     workspace: Workspace, *, seed: int = DEFAULT_SEED, draws: int = DRAWS, count: int = ASK_NEXT_COUNT
 ) -> Decision:
-    """Standing, robustness, sensitivity, verdict and ask-next for one workspace (pure)."""
+    """Standing, robustness, and for each kind its verdict, sensitivity and ask-next (pure).
+
+    One Monte Carlo serves both kinds: each option's chance of first place is among its own kind.
+    """
     now = standing(workspace)
     rb = robustness(now.evidence, draws=draws, seed=seed)
+    kinds = {
+        kind: KindDecision(
+            kind=kind,
+            verdict=judge(now, rb, kind),
+            sensitivity=_sensitivity_of(now, rb, kind),
+            ask_next=ask_next(now, rb, kind=kind, count=count),
+        )
+        for kind in present_kinds(now.evidence)
+    }
     kind = focus_kind(now.evidence)
-    verdict = judge(now, rb)
-    sens = None
-    if kind is not None:
-        members = np.flatnonzero(now.evidence.kinds == kind)
-        top = _favourite(now, rb, members)
-        if top is not None and now.evidence.leaning[members].any():
-            leaning = int(members[now.evidence.leaning[members]][0])
-            if now.rank[leaning] == 1:
-                top = leaning
-        sens = sensitivity(now.evidence, kind, None if top is None else now.evidence.option_ids[top])
+    focus = kinds.get(kind) if kind else None
     return Decision(
         standing=now,
         robustness=rb,
         kind=kind,
-        sensitivity=sens,
-        verdict=verdict,
-        ask_next=ask_next(now, rb, kind=kind, count=count),
+        sensitivity=focus.sensitivity if focus else None,
+        verdict=focus.verdict if focus else judge(now, rb),
+        ask_next=focus.ask_next if focus else (),
+        kinds=kinds,
     )
-

@@ -2,7 +2,7 @@
 
 `Workspace` is also the `tenfold.workspace/1` file format (see docs/workspace-format.md):
 unknown fields are refused, and every cross-record rule (unique ids and names, links
-that point somewhere, at most one leaning) is checked here, once.
+that point somewhere, at most one leaning of each kind) is checked here, once.
 
 Every input rule lives here, once: storage checks what a participant writes by building these
 models (`validated`), and says what is wrong in the sentence a workspace file gets.
@@ -53,6 +53,8 @@ MAX_INTERVIEWS = 2000
 MAX_WORKSHOP_MEMBERS = 300
 
 OptionKind = Literal["career", "employer"]
+# The two decisions, in the order every page, file and export shows them: the field before the organisation.
+OPTION_KINDS: tuple[str, ...] = ("career", "employer")
 InterviewKind = Literal["interview", "self"]
 DimensionKey = Literal[
     "culture",
@@ -382,8 +384,15 @@ class Workspace(_Record):
         raise KeyError(option_id)
 
     @property
+    def leanings(self) -> dict[str, Option]:
+        """The current leaning of each kind that has one, careers first (DESIGN: at most one of each)."""
+        found = {o.kind: o for o in reversed(self.options) if o.leaning}
+        return {kind: found[kind] for kind in OPTION_KINDS if kind in found}
+
+    @property
     def leaning(self) -> Option | None:
-        return next((o for o in self.options if o.leaning), None)
+        """The first of `leanings`: the career leaning, else the employer leaning."""
+        return next(iter(self.leanings.values()), None)
 
 
 def workspace_link_problems(ws: Workspace) -> list[str]:
@@ -407,9 +416,10 @@ def workspace_link_problems(ws: Workspace) -> list[str]:
             problems.append(f"options[{index}]: {career_not_in_workspace(option.name, option.career)}")
         elif target.kind != "career":
             problems.append(f"options[{index}]: {career_is_an_employer(option.name, target.name)}")
-    leanings = [o.name for o in ws.options if o.leaning]
-    if len(leanings) > 1:
-        problems.append(f"only one option can be the current leaning, not {len(leanings)}")
+    for kind in OPTION_KINDS:
+        leanings = [o.name for o in ws.options if o.leaning and o.kind == kind]
+        if len(leanings) > 1:
+            problems.append(too_many_leanings(kind, len(leanings)))
     interview_ids: set[str] = set()
     for index, interview in enumerate(ws.interviews):
         if interview.id in interview_ids:
@@ -455,6 +465,10 @@ def career_not_in_workspace(option_name: str, career: str) -> str:
 
 def career_is_an_employer(option_name: str, career_name: str) -> str:
     return f"'{option_name}' names '{career_name}' as its career, but that option is an employer"
+
+
+def too_many_leanings(kind: str, count: int) -> str:
+    return f"only one {kind} can be the current leaning, not {count}"
 
 
 # --- the models' refusals in plain words ------------------------------------------------------

@@ -22,7 +22,8 @@ Both follow docs/workspace-format.md ("The decision summary CSV") and are safe t
   bytes as the download (both are `summary_bytes(decision)`), so the two files are identical.
 
 The decision summary is built from a `core.decision.Decision`: its standing gives the scores,
-ranks and ratings, its robustness each option's p_first and its verdict the leaning's verdict.
+ranks and ratings, its robustness each option's p_first, and each kind's verdict goes on that
+kind's leaning's row.
 The cohort's rows are `core.cohort.CohortRow`; this module only writes them.
 """
 
@@ -65,6 +66,8 @@ COHORT_HEADER: tuple[str, ...] = (
     "top_coverage",
     "leaning",
     "verdict",
+    "employer_leaning",
+    "employer_verdict",
 )
 # Cells starting with one of these could run as a formula in a spreadsheet (OWASP).
 FORMULA_TRIGGERS: tuple[str, ...] = ("=", "+", "-", "@", "\t", "\r")
@@ -114,25 +117,46 @@ def _percent(fraction: float | None) -> str:
     return f"{100 * fraction:.0f}"
 
 
-def _check_decision(standing: Standing, p_first: Mapping[str, float] | None, verdict: str | None) -> None:
+def _verdicts_by_kind(
+    standing: Standing, verdict: str | None, verdicts: Mapping[str, str] | None
+) -> dict[str, str]:
+    """Each leaning's verdict code by its kind. `verdict` is shorthand for a workspace with one leaning."""
+    ev = standing.evidence
+    leaning_kinds = {str(kind) for kind in ev.kinds[ev.leaning]}
+    by_kind = dict(verdicts or {})
+    if verdict is not None:
+        if len(leaning_kinds) > 1:
+            raise ValueError("this workspace has a career and an employer leaning: pass `verdicts` by kind")
+        by_kind.update(dict.fromkeys(leaning_kinds or {"career"}, verdict))
+    for kind, code in by_kind.items():
+        if code not in VERDICT_CODES:
+            raise ValueError(f"verdict {code!r} is not one of {', '.join(VERDICT_CODES)}")
+        if kind not in leaning_kinds:
+            raise ValueError(f"a verdict belongs to a current leaning, and this workspace has none of kind {kind!r}")
+    return by_kind
+
+
+def _check_p_first(standing: Standing, p_first: Mapping[str, float] | None) -> None:
     ids = set(standing.evidence.option_ids)
     for option_id, probability in (p_first or {}).items():
         if option_id not in ids:
             raise ValueError(f"p_first names option {option_id!r}, which is not in the workspace")
         if not 0.0 <= probability <= 1.0:
             raise ValueError(f"p_first of {option_id!r} is {probability}; it must be a probability from 0 to 1")
-    if verdict is not None:
-        if verdict not in VERDICT_CODES:
-            raise ValueError(f"verdict {verdict!r} is not one of {', '.join(VERDICT_CODES)}")
-        if not standing.evidence.leaning.any():
-            raise ValueError("a verdict belongs to the current leaning, and this workspace has none")
 
 
 def summary_rows(
-    standing: Standing, *, p_first: Mapping[str, float] | None = None, verdict: str | None = None
+    standing: Standing,
+    *,
+    p_first: Mapping[str, float] | None = None,
+    verdict: str | None = None,
+    verdicts: Mapping[str, str] | None = None,
 ) -> list[list[str]]:
-    """The decision summary's rows (without the header), as the CSV will hold them before neutralising."""
-    _check_decision(standing, p_first, verdict)
+    """The decision summary's rows (without the header), as the CSV will hold them before neutralising.
+
+    `verdicts` maps a kind to its leaning's verdict code, written on that leaning's row."""
+    _check_p_first(standing, p_first)
+    by_kind = _verdicts_by_kind(standing, verdict, verdicts)
     ev = standing.evidence
     names = dict(zip(ev.option_ids, ev.names, strict=True))
     rows = []
@@ -153,7 +177,7 @@ def summary_rows(
                 _percent(float(standing.coverage[i])),
                 _percent(chance),
                 "yes" if leaning else "",
-                (verdict or "") if leaning else "",
+                by_kind.get(str(ev.kinds[i]), "") if leaning else "",
                 str(ev.own_ratings[i]),
                 str(ev.interviews[i]),
                 *(_decimal(value, 2) for value in ev.mean[i]),
@@ -164,19 +188,24 @@ def summary_rows(
 
 
 def standing_summary_csv(
-    standing: Standing, *, p_first: Mapping[str, float] | None = None, verdict: str | None = None
+    standing: Standing,
+    *,
+    p_first: Mapping[str, float] | None = None,
+    verdict: str | None = None,
+    verdicts: Mapping[str, str] | None = None,
 ) -> str:
     """The decision summary CSV (docs/workspace-format.md) from scores alone: `p_first` (option id ->
-    probability 0–1 of ranking first among its kind) and `verdict` (the leaning's verdict code) are
-    whatever is passed, and their columns stay empty without them. The app and the CLI use `summary_csv`."""
-    return _write(SUMMARY_HEADER, summary_rows(standing, p_first=p_first, verdict=verdict))
+    probability 0–1 of ranking first among its kind) and `verdicts` (kind -> that kind's leaning's
+    verdict code; `verdict` for a workspace with one leaning) are whatever is passed, and their
+    columns stay empty without them. The app and the CLI use `summary_csv`."""
+    return _write(SUMMARY_HEADER, summary_rows(standing, p_first=p_first, verdict=verdict, verdicts=verdicts))
 
 
 def summary_csv(decision: Decision) -> str:
     """The decision summary CSV (docs/workspace-format.md): one row per option, header exactly `SUMMARY_HEADER`,
-    with each option's p_first and, on the leaning's row, its verdict, all from `decision`."""
+    with each option's p_first and, on each leaning's row, its kind's verdict, all from `decision`."""
     return standing_summary_csv(
-        decision.standing, p_first=decision.robustness.p_first_by_id(), verdict=decision.leaning_verdict
+        decision.standing, p_first=decision.robustness.p_first_by_id(), verdicts=decision.leaning_verdicts
     )
 
 
@@ -198,6 +227,8 @@ def _cohort_cells(row: CohortRow) -> list[str]:
         _percent(row.top_coverage),
         row.leaning,
         row.verdict,
+        row.employer_leaning,
+        row.employer_verdict,
     ]
 
 

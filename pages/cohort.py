@@ -121,6 +121,9 @@ def _table(sharing: list[storage.Member], summaries: list[ParticipantSummary | s
         cells[3].markdown(verdict_label(row.verdict) or "—")
         if row.why:  # the same explanation as the participant's own Decision page (core.explain)
             cells[3].caption(escape_md(row.why))
+        if row.employer_leaning:  # an employer leaning beside the career one, with its own verdict
+            cells[2].caption(escape_md(f"Employer: {row.employer_leaning}"))
+            cells[3].caption(f"Employer: {verdict_label(row.employer_verdict) or '—'}")
         if counsellor.presenting_pages():  # a page to present on
             cells[4].button(
                 "Present",

@@ -1,7 +1,7 @@
-"""Decision: does the evidence back the current leaning, how robustly, and what to ask next.
+"""Decision: does the evidence back each current leaning (a career, an employer), how robustly, and what to ask next.
 
 Thin: core.decision decides, views draws (views.decision lists the sections), views.questions_sheet
-prints, and ui.decision_panel caches and shows them. This page shows the verdict, then one section
+prints, and ui.decision_panel caches and shows them. This page shows each kind's verdict, then one section
 at a time (a segmented control, not tabs, so hidden charts are never built).
 """
 
@@ -18,6 +18,7 @@ from views.common import KIND_PLURAL, empty_state
 from views.decision import SECTIONS
 
 SECTION_KEY, KIND_KEY, TABLE_KEY = "decision_section", "decision_kind", "decision_as_table"
+ARTICLE = {"career": "a", "employer": "an"}
 
 st.title("Decision")
 opened = workspace.require_workspace()
@@ -55,14 +56,24 @@ if empty is not None and empty.reason == "no_ratings":
     panel.ask_next_section(opened, panel.kind_parts(opened, decision, decision.kind), verdict.headline)
     st.stop()
 
-# --- the verdict, in one sentence ----------------------------------------------------------------
-panel.verdict_box(decision)
-if not verdict.is_leaning and verdict.option_name:
-    st.markdown(
-        "You have not set a current leaning yet, so the verdict above is about the option the evidence "
-        f"favours, **{escape_md(verdict.option_name)}**. Set the option you are leaning towards to see "
-        "whether the evidence backs it."
-    )
+# --- the verdicts, one sentence for each kind (the focus kind first) ------------------------------
+# A workspace weighs two decisions, which field and which organisation; each has its own leaning and verdict.
+verdict_kinds = sorted(decision.kinds, key=lambda k: k != decision.kind)
+unset = []
+with st.container(key="decision_verdict"):
+    for verdict_kind in verdict_kinds:
+        kind_verdict = decision.kinds[verdict_kind].verdict
+        if len(verdict_kinds) > 1:
+            st.subheader(f"Which {verdict_kind}?")
+        panel.verdict_box(kind_verdict, key=f"decision_verdict_{verdict_kind}")
+        if not kind_verdict.is_leaning and kind_verdict.option_name:
+            unset.append(verdict_kind)
+            st.markdown(
+                f"You have not set {ARTICLE[verdict_kind]} {verdict_kind} leaning yet, so the verdict above is about "
+                f"the {verdict_kind} the evidence favours, **{escape_md(kind_verdict.option_name)}**. Set the "
+                f"{verdict_kind} you are leaning towards to see whether the evidence backs it."
+            )
+if unset:
     link("options", "Set your current leaning", ":material/flag:")
 with st.expander("How we decide"):
     st.markdown("\n".join(f"- {escape_md(line)}" for line in thresholds_in_words()))
@@ -78,7 +89,7 @@ if len(kinds) > 1:
     kind = kind_at.segmented_control(
         "Show", kinds, format_func=lambda k: KIND_PLURAL[k].capitalize(), key=KIND_KEY,
         default=decision.kind, required=True, persist_state="page",
-        help="The verdict is about your leaning's kind; see how the other kind's options stand too.",
+        help="Your careers and your employers are two decisions: see how each kind's options stand.",
     )
 section = section_at.segmented_control(
     "Section", list(SECTIONS), format_func=SECTIONS.get, key=SECTION_KEY, required=True,
@@ -87,16 +98,13 @@ section = section_at.segmented_control(
 as_table = section != "ask" and table_at.toggle(
     "As a table", key=TABLE_KEY, persist_state="session", help="The same numbers as the chart, in a table."
 )
-if kind != decision.kind:
-    st.caption(
-        f"The verdict above is about your {KIND_PLURAL[decision.kind or 'career']}; below, your "
-        f"{KIND_PLURAL[kind]}."
-    )
+if len(kinds) > 1:
+    st.caption(f"Below, your {KIND_PLURAL[kind]}.")
 
 parts = panel.kind_parts(opened, decision, kind)
 members = np.flatnonzero(ev.kinds == kind)
 if section == "ask":
-    panel.ask_next_section(opened, parts, verdict.headline)
+    panel.ask_next_section(opened, parts, decision.kinds[kind].verdict.headline)
 elif len(members) < 2:
     st.info(
         f"{escape_md(ev.names[members[0]])} is your only {kind} so far. Add at least one other {kind} you are "

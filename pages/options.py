@@ -59,24 +59,38 @@ if not ws.options:
     st.stop()
 
 
-def _set_leaning() -> None:
-    choice = st.session_state["options_leaning"]
-    messages.attempt(lambda: storage.set_leaning(engine, opened.id, None if choice == NO_CAREER else choice),
-               "Current leaning saved.")
+LEANING_LABELS = {
+    "career": "My career leaning — the field I would choose today",
+    "employer": "My employer leaning — the organisation I would choose today",
+}
 
 
-all_names = {int(o.id): o.name for o in ws.options}
-leaning = ws.leaning
-st.session_state["options_leaning"] = int(leaning.id) if leaning else NO_CAREER
-st.selectbox(
-    "My current leaning — the option I would choose today",
-    [NO_CAREER, *all_names],
-    key="options_leaning",
-    format_func=lambda i: all_names.get(i, "— not decided —"),
-    on_change=_set_leaning,
-    disabled=presentation_mode(),
-    help="Tenfold checks this choice against the evidence. At most one option can be your leaning.",
-)
+def _set_leaning(kind: str) -> None:
+    choice = st.session_state[f"options_leaning_{kind}"]
+    messages.attempt(
+        lambda: storage.set_leaning(engine, opened.id, None if choice == NO_CAREER else choice, kind=kind),
+        f"Current {kind} leaning saved.",
+    )
+
+
+# One leaning of each kind (DESIGN, "Domain"): which field, and which organisation, each with its verdict.
+leanings = ws.leanings
+kinds_here = [kind for kind in ("career", "employer") if any(o.kind == kind for o in ws.options)]
+for kind, column in zip(kinds_here, st.columns(len(kinds_here)), strict=True):
+    names = {int(o.id): o.name for o in ws.options if o.kind == kind}
+    key = f"options_leaning_{kind}"
+    st.session_state[key] = int(leanings[kind].id) if kind in leanings else NO_CAREER
+    column.selectbox(
+        LEANING_LABELS[kind],
+        [NO_CAREER, *names],
+        key=key,
+        format_func=lambda i, names=names: names.get(i, "— not decided —"),
+        on_change=_set_leaning,
+        args=(kind,),
+        disabled=presentation_mode(),
+        help=f"Tenfold checks this choice against the evidence: at most one {kind} can be your leaning, "
+        "and it gets its own verdict.",
+    )
 
 
 def _save_field(option_id: int, field: str, shown: str | int | None) -> None:

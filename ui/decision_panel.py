@@ -30,9 +30,8 @@ from core.decision import (
     Decision,
     Gap,
     Sensitivity,
-    ask_next,
+    Verdict,
     decide,
-    sensitivity,
 )
 from core.robustness import DEFAULT_SEED, DRAWS
 from ui import escape_md
@@ -93,16 +92,10 @@ def decision_of(opened: Opened) -> Decision:
         return _decision(*state_of(opened), opened)
 
 
-@st.cache_resource(max_entries=128, show_spinner=False)
-def _kind_parts(url: str, workspace_id: int, revision: int, seed: int, kind: str, _d: Decision) -> KindParts:
-    if kind == _d.kind:
-        return KindParts(kind, _d.sensitivity, _d.ask_next)
-    now = _d.standing
-    return KindParts(kind, sensitivity(now.evidence, kind), ask_next(now, _d.robustness, kind=kind))
-
-
 def kind_parts(opened: Opened, decision: Decision, kind: str) -> KindParts:
-    return _kind_parts(*state_of(opened), kind, decision)
+    """Sensitivity and Ask next of one kind, as `decide` computed them for that kind's verdict."""
+    part = decision.kinds[kind]
+    return KindParts(kind, part.sensitivity, part.ask_next)
 
 
 @st.cache_resource(max_entries=256, show_spinner=False)
@@ -163,10 +156,9 @@ def ask_next_section(opened: Opened, parts: KindParts, headline: str) -> None:
             st.markdown("\n".join(f"- {escape_md(q)}" for q in gap.questions))
 
 
-def verdict_box(decision: Decision) -> None:
-    """The verdict in one sentence, in the colour of its kind of answer, with its detail."""
-    verdict = decision.verdict
-    with st.container(key="decision_verdict"):
+def verdict_box(verdict: Verdict, *, key: str) -> None:
+    """A verdict in one sentence, in the colour of its kind of answer, with its detail."""
+    with st.container(key=key):
         BOX[verdict.code](
             f"**{escape_md(verdict.headline)}**  \n{escape_md(verdict.detail)}", icon=ICON[verdict.code]
         )

@@ -34,6 +34,7 @@ from sqlalchemy import (
     event,
     insert,
     select,
+    text,
     update,
 )
 from sqlalchemy.exc import OperationalError, ProgrammingError
@@ -90,9 +91,11 @@ options = Table(
     Column("career_id", Integer, ForeignKey("options.id", ondelete="SET NULL")),
     Column("leaning", Boolean, nullable=False, default=False),
     UniqueConstraint("workspace_id", "name_key", name="uq_option_name"),
+    # At most one leaning of each kind (a career and an employer; DESIGN, "Domain").
     Index(
-        "uq_one_leaning",
+        "uq_one_leaning_per_kind",
         "workspace_id",
+        "kind",
         unique=True,
         sqlite_where=Column("leaning") == True,  # noqa: E712 (SQL expression)
         postgresql_where=Column("leaning") == True,  # noqa: E712
@@ -240,6 +243,7 @@ def ensure_schema(engine: Engine) -> None:
     """Create the schema on first start; refuse a database written by a newer Tenfold."""
     with _write(engine) as conn:
         metadata.create_all(conn)
+        _drop_one_leaning_per_workspace(conn)
         version = conn.execute(select(schema_info.c.version).where(schema_info.c.id == 1)).scalar()
         if version is None:
             conn.execute(insert(schema_info).values(id=1, version=SCHEMA_VERSION))
@@ -256,6 +260,13 @@ def ensure_schema(engine: Engine) -> None:
             if locked < 2:
                 _migrate_text_to_version_2(conn)
             conn.execute(update(schema_info).where(schema_info.c.id == 1).values(version=SCHEMA_VERSION))
+
+
+def _drop_one_leaning_per_workspace(conn: Connection) -> None:
+    """Databases created before a workspace could have a career and an employer leaning hold the
+    index "uq_one_leaning" (one leaning per workspace); its per-kind successor was just created by
+    `create_all`. Dropping an index changes no data, so it needs no schema version, and it is idempotent."""
+    conn.execute(text("DROP INDEX IF EXISTS uq_one_leaning"))
 
 
 def _salvaged_line(text: str | None) -> str:

@@ -455,15 +455,18 @@ def delete_option(engine: Engine, workspace_id: int, option_id: int) -> None:
         conn.execute(delete(options).where(options.c.id == option_id))
 
 
-def set_leaning(engine: Engine, workspace_id: int, option_id: int | None) -> None:
-    """Make one option the current leaning (or clear it): at most one per workspace."""
+def set_leaning(engine: Engine, workspace_id: int, option_id: int | None, *, kind: str | None = None) -> None:
+    """Make one option the current leaning of its kind, replacing that kind's previous one: a
+    workspace has at most one career and one employer leaning (DESIGN, "Domain"). With no option,
+    clear the leaning of `kind`, or every leaning when `kind` is None."""
     with _write(engine) as conn:
         _touch(conn, workspace_id)
         if option_id is not None:
-            _option_kind(conn, workspace_id, option_id)
-        conn.execute(
-            update(options).where(options.c.workspace_id == workspace_id, options.c.leaning).values(leaning=False)
-        )
+            kind = _option_kind(conn, workspace_id, option_id)
+        clear = update(options).where(options.c.workspace_id == workspace_id, options.c.leaning)
+        if kind is not None:
+            clear = clear.where(options.c.kind == kind)
+        conn.execute(clear.values(leaning=False))
         if option_id is not None:
             conn.execute(update(options).where(options.c.id == option_id).values(leaning=True))
 

@@ -92,11 +92,28 @@ def test_the_other_kind_can_be_seen_too(db):
     kind.set_value("employer").run()
     assert not at.exception
     shown = texts(at)
-    assert "The verdict above is about your careers; below, your employers." in shown
+    assert "Below, your employers." in shown
     assert "comes first among your employers in" in shown
     assert decide(demo_workspace()).verdict.headline in shown  # the verdict stays about the leaning
     by_key(at.segmented_control, "decision_section").set_value("sensitivity").run()
     assert "Riverside Community Care is your top employer at your current weights" in texts(at)
+
+
+def test_a_career_and_an_employer_leaning_each_get_their_verdict(db):
+    url, engine_ = db
+    ws = demo_workspace()
+    ws = ws.model_copy(update={"options": [o.model_copy(update={"leaning": o.leaning or o.id == "e1"})
+                                           for o in ws.options]})
+    at = decision_page(url, engine_, ws)
+    decision = decide(ws)
+    shown = texts(at).replace("\\", "")
+    for kind in ("career", "employer"):
+        verdict = decision.kinds[kind].verdict
+        assert verdict.is_leaning and verdict.headline in shown
+        assert verdict.explanation.sentence() in shown
+    assert [h.value for h in at.subheader] == ["Which career?", "Which employer?"]
+    assert "You have not set" not in shown
+    assert not [link for link in at.get("page_link") if "leaning" in link.label]
 
 
 def test_the_printable_sheet_holds_the_questions(db, downloaded):
@@ -116,8 +133,10 @@ def test_without_a_leaning_the_page_names_the_favourite_and_invites_setting_one(
     url, engine_ = db
     at = decision_page(url, engine_, with_leaning(demo_workspace(), None))
     shown = texts(at).replace("**", "")
-    assert "You have not set a current leaning yet, so the verdict above is about the option the evidence " \
+    assert "You have not set a career leaning yet, so the verdict above is about the career the evidence " \
         "favours, Registered nurse." in shown
+    assert "You have not set an employer leaning yet, so the verdict above is about the employer the evidence " \
+        "favours, Riverside Community Care." in shown
     assert "The evidence favours Registered nurse among your careers" in at.success[0].value.replace("\\", "")
     assert [link.label for link in at.get("page_link") if "leaning" in link.label] == ["Set your current leaning"]
 
@@ -125,7 +144,7 @@ def test_without_a_leaning_the_page_names_the_favourite_and_invites_setting_one(
 def test_presentation_mode_hides_the_links_to_editing_pages(db):
     url, engine_ = db
     at = decision_page(url, engine_, with_leaning(demo_workspace(), None), presentation_mode=True)
-    assert "You have not set a current leaning" in texts(at)
+    assert "You have not set a career leaning" in texts(at)
     assert not [link for link in at.get("page_link") if "leaning" in link.label]
     spec = at.get("vega_lite_chart")[0].proto.spec
     assert '"labelFontSize": 17' in spec  # the charts' large labels
@@ -281,7 +300,7 @@ def test_a_counsellors_read_only_view_shows_the_decision_without_editing_links(d
     shown = texts(at)
     assert "Read-only view of Ana" in shown
     assert "The evidence favours Registered nurse among your careers" in shown
-    assert "You have not set a current leaning yet" in shown
+    assert "You have not set a career leaning yet" in shown
     editing = ("Set your current leaning", "Add another career")
     assert not [link for link in at.get("page_link") if link.label in editing]
     assert token not in shown

@@ -101,8 +101,15 @@ def test_employer_linked_to_career_and_leaning(db):
     employer = next(o for o in ws.options if o.name == "City Hospital")
     assert employer.kind == "employer" and employer.career == str(career)
 
-    by_key(at.selectbox, "options_leaning").set_value(int(employer.id)).run()
+    by_key(at.selectbox, "options_leaning_employer").set_value(int(employer.id)).run()
     assert _ws(engine, token).leaning.name == "City Hospital"
+    # One leaning of each kind: choosing the career keeps the employer leaning.
+    by_key(at.selectbox, "options_leaning_career").set_value(career).run()
+    assert {kind: o.name for kind, o in _ws(engine, token).leanings.items()} == {
+        "career": "Nursing", "employer": "City Hospital"
+    }
+    by_key(at.selectbox, "options_leaning_employer").set_value(0).run()
+    assert {kind: o.name for kind, o in _ws(engine, token).leanings.items()} == {"career": "Nursing"}
 
 
 def test_delete_an_option_with_ratings_asks_first(db):

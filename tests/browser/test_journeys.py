@@ -108,8 +108,8 @@ def test_participant_journey_from_start_to_the_exported_decision(page, server, t
     add_option(page, NURSE)
     add_option(page, HOSPITAL, kind="Employer", career=NURSE)
     ui.expect_text(page, f"{HOSPITAL} ({NURSE})")
-    ui.choose(page, "options_leaning", NURSE)
-    expect(ui.keyed(page, "options_leaning").get_by_role("combobox")).to_have_value(re.compile(NURSE))
+    ui.choose(page, "options_leaning_career", NURSE)
+    expect(ui.keyed(page, "options_leaning_career").get_by_role("combobox")).to_have_value(re.compile(NURSE))
 
     # An interview that informed both, rated right away.
     ui.nav(page, "Interviews & ratings")

@@ -137,7 +137,7 @@ def _start(page: Page) -> None:
 def _options(page: Page) -> None:
     assert_reachable(page, "options", ui.keyed(page, "options_add_name").locator("input"),
                      page.get_by_role("button", name="Add", exact=True),
-                     ui.keyed(page, "options_leaning").get_by_role("combobox"))
+                     ui.keyed(page, "options_leaning_career").get_by_role("combobox"))
     page.get_by_test_id("stExpander").filter(has_text="Registered nurse").first.locator("summary").click()
     ui.wait_idle(page)
     assert_fits(page, "options-opened")

@@ -243,6 +243,45 @@ def test_at_most_one_leaning(engine):
     assert storage.load_workspace(engine, ws_id).leaning is None
 
 
+def test_one_leaning_of_each_kind(engine):
+    ws_id = _new(engine)
+    a = storage.add_option(engine, ws_id, kind="career", name="A")
+    b = storage.add_option(engine, ws_id, kind="career", name="B")
+    e = storage.add_option(engine, ws_id, kind="employer", name="E")
+    f = storage.add_option(engine, ws_id, kind="employer", name="F")
+
+    def leanings() -> dict[str, str]:
+        return {kind: o.name for kind, o in storage.load_workspace(engine, ws_id).leanings.items()}
+
+    storage.set_leaning(engine, ws_id, a)
+    storage.set_leaning(engine, ws_id, e)
+    assert leanings() == {"career": "A", "employer": "E"}
+    storage.set_leaning(engine, ws_id, f)  # replaces the employer leaning only
+    storage.set_leaning(engine, ws_id, b)
+    assert leanings() == {"career": "B", "employer": "F"}
+    storage.set_leaning(engine, ws_id, None, kind="employer")
+    assert leanings() == {"career": "B"}
+
+
+def test_a_database_from_before_per_kind_leanings_takes_both(tmp_path):
+    from sqlalchemy import text
+
+    url = f"sqlite:///{tmp_path / 'old.db'}"
+    engine = storage.make_engine(url)
+    with engine.begin() as conn:  # the index databases were created with before
+        conn.execute(text("DROP INDEX uq_one_leaning_per_kind"))
+        conn.execute(text("CREATE UNIQUE INDEX uq_one_leaning ON options (workspace_id) WHERE leaning = 1"))
+    engine.dispose()
+    engine = storage.make_engine(url)
+    ws_id = _new(engine)
+    c = storage.add_option(engine, ws_id, kind="career", name="C")
+    e = storage.add_option(engine, ws_id, kind="employer", name="E")
+    storage.set_leaning(engine, ws_id, c)
+    storage.set_leaning(engine, ws_id, e)
+    assert set(storage.load_workspace(engine, ws_id).leanings) == {"career", "employer"}
+    engine.dispose()
+
+
 def test_weights_validate_and_cannot_all_be_zero(engine):
     ws_id = _new(engine)
     storage.set_weights(engine, ws_id, {"culture": 5, "network": 0})

@@ -321,3 +321,49 @@ def test_script_refuses_too_much_standard_input():
     result = run_script("validate", "-", stdin=b" " * 11_000_000)
     assert result.returncode == 1
     assert result.stderr == b"tenfold: -: the input is larger than 10,000,000 bytes, the most a workspace file can be\n"
+
+
+# --- tenfold decide ---------------------------------------------------------------------------
+
+
+def run_module(*argv: str, stdin: bytes = b"") -> subprocess.CompletedProcess[bytes]:
+    """`python -m core.cli` from this checkout (whichever checkout the console script was installed from)."""
+    return subprocess.run(
+        [sys.executable, "-m", "core.cli", *argv], input=stdin, capture_output=True, timeout=120, cwd=ROOT,
+        check=False,
+    )
+
+
+def test_decide_prints_the_demos_decision_as_json(tmp_path):
+    import json
+
+    from core.decision_record import decision_json
+
+    demo = run_module("demo")
+    assert demo.returncode == 0
+    path = tmp_path / "demo.json"
+    path.write_bytes(demo.stdout)
+    result = run_module("decide", str(path), "--seed", "2001")
+    assert (result.returncode, result.stderr) == (0, b"")
+    record = json.loads(result.stdout.decode("utf-8"))
+    assert record["format"] == "tenfold.decision/1" and record["seed"] == 2001
+    assert list(record["kinds"]) == ["career", "employer"]
+    assert record["kinds"]["career"]["verdict"]["code"] == "confirmed"
+    assert record["kinds"]["career"]["leaning"]["name"] == "Registered nurse"
+    workspace = parse_workspace(path.read_bytes())
+    expected = decision_json(decide(workspace, seed=2001), workspace_name=workspace.name)
+    assert result.stdout.decode("utf-8") == expected
+    again = run_module("decide", "-", "--seed", "2001", stdin=demo.stdout)
+    assert again.stdout == result.stdout
+
+
+def test_decide_keeps_non_ascii_as_is_and_refuses_a_bad_file(tmp_path):
+    ws = demo_workspace()
+    ws = ws.model_copy(update={"options": [o.model_copy(update={"name": "Infirmière 日本"}) if o.id == "c1" else o
+                                           for o in ws.options]})
+    path = tmp_path / "accents.json"
+    path.write_bytes(dump_workspace(ws))
+    result = run_module("decide", str(path))
+    assert result.returncode == 0 and "Infirmière 日本".encode() in result.stdout
+    bad = run_module("decide", str(CORPUS / "rating_6.json"))
+    assert bad.returncode == 1 and bad.stdout == b"" and b"Traceback" not in bad.stderr

@@ -118,4 +118,18 @@ def test_a_participants_row_carries_the_verdict_of_their_own_decision_page():
     assert summary.row == cohort.cohort_row("Sam", ws, verdict=decision.leaning_verdict, why=why)
     assert summary.row.why.startswith("Registered nurse is 8 points ahead of Physiotherapist")
     assert summary.row.verdict == cohort.participant_verdict(ws) == "confirmed" and "confirmed" in VERDICT_CODES
+    assert (summary.row.employer_leaning, summary.row.employer_verdict) == ("", "")
+
+
+def test_a_participant_with_both_leanings_shows_the_careers_verdict_and_the_employers():
+    ws = demo_workspace()
+    ws = ws.model_copy(update={"options": [o.model_copy(update={"leaning": True}) if o.id == "e1" else o
+                                           for o in ws.options]})
+    decision = decide(ws)
+    row = cohort.participant_summary("Sam", ws).row
+    assert (row.leaning, row.verdict) == ("Registered nurse", decision.kinds["career"].verdict.code)
+    assert (row.employer_leaning, row.employer_verdict) == (
+        "City General Hospital", decision.kinds["employer"].verdict.code
+    )
+    assert row.employer_verdict in VERDICT_CODES
 

@@ -101,14 +101,34 @@ def test_a_career_cannot_belong_to_a_career():
         Option(id="c", kind="career", name="X", career="y")
 
 
-def test_at_most_one_leaning():
+def test_at_most_one_leaning_of_each_kind():
     problems = _problems(
         options=[
             {"id": "a", "kind": "career", "name": "A", "leaning": True},
             {"id": "b", "kind": "career", "name": "B", "leaning": True},
         ]
     )
-    assert problems == ["only one option can be the current leaning, not 2"]
+    assert problems == ["only one career can be the current leaning, not 2"]
+    problems = _problems(
+        options=[
+            {"id": "a", "kind": "employer", "name": "A", "leaning": True},
+            {"id": "b", "kind": "employer", "name": "B", "leaning": True},
+        ]
+    )
+    assert problems == ["only one employer can be the current leaning, not 2"]
+
+
+def test_one_career_and_one_employer_can_both_be_leanings():
+    ws = Workspace.model_validate(
+        {**demo_workspace().model_dump(mode="json", exclude={"options", "interviews"}),
+         "options": [
+             {"id": "e", "kind": "employer", "name": "E", "leaning": True},
+             {"id": "c", "kind": "career", "name": "C", "leaning": True},
+             {"id": "d", "kind": "career", "name": "D"},
+         ], "interviews": []}
+    )
+    assert {kind: o.id for kind, o in ws.leanings.items()} == {"career": "c", "employer": "e"}
+    assert list(ws.leanings) == ["career", "employer"] and ws.leaning is not None and ws.leaning.id == "c"
 
 
 def test_weights_need_all_ten_and_not_all_zero():
@@ -151,7 +171,7 @@ def test_every_cross_record_problem_is_reported_on_its_own_line():
     assert problems == [
         "options[1]: the id 'a' is used twice",
         "options[1]: an option called 'A' already exists",
-        "only one option can be the current leaning, not 2",
+        "only one career can be the current leaning, not 2",
     ]
 
 

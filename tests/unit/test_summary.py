@@ -201,7 +201,7 @@ def test_text_cells_are_quoted_and_numbers_and_empty_cells_are_not():
                     top_coverage=0.72, leaning="", verdict="close_call")
     header, line, end = cohort_csv([row]).split("\r\n")
     assert header == ",".join(COHORT_HEADER) and end == ""
-    assert line == '"Ana ""A"" Lee",3,0,"Nurse",76.8,72,,"close_call"'
+    assert line == '"Ana ""A"" Lee",3,0,"Nurse",76.8,72,,"close_call",,'
 
 
 def _fields_a_spreadsheet_may_see(text: str) -> list[str]:
@@ -304,11 +304,12 @@ def test_cohort_csv():
     ws = demo_workspace()
     text = cohort_csv([cohort_row("Sam", ws, verdict="confirmed"), CohortRow("Lee, J.", options=0, interviews=0)])
     assert text.split("\r\n")[0] == ",".join(COHORT_HEADER) == (
-        "participant,options,interviews,top_option,top_score,top_coverage,leaning,verdict"
+        "participant,options,interviews,top_option,top_score,top_coverage,leaning,verdict,employer_leaning,"
+        "employer_verdict"
     )
     assert text.split("\r\n")[1:] == [
-        '"Sam",8,6,"Registered nurse",76.8,72,"Registered nurse","confirmed"',  # every text cell quoted
-        '"Lee, J.",0,0,,,,,',
+        '"Sam",8,6,"Registered nurse",76.8,72,"Registered nurse","confirmed",,',  # every text cell quoted
+        '"Lee, J.",0,0,,,,,,,',
         "",
     ]
 

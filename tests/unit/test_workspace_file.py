@@ -307,3 +307,15 @@ def test_a_huge_key_is_neither_copied_nor_echoed():
     assert time.perf_counter() - started < 5
     assert problems[0] == "k" * 39 + "…[0]: the field 'a' appears more than once; keep one"
     assert all(len(p) <= 300 for p in problems)
+
+
+def test_a_career_and_an_employer_leaning_round_trip_and_a_first_version_file_still_loads():
+    # The DESIGN example has one leaning in all, as every file of the first version did.
+    old = parse_workspace(_design_example())
+    assert [o.id for o in old.leanings.values()] == ["o1"]
+    both = json.loads(_design_example())
+    both["options"][1]["leaning"] = True
+    ws = parse_workspace(json.dumps(both).encode("utf-8"))
+    assert {kind: o.id for kind, o in ws.leanings.items()} == {"career": "o1", "employer": "o2"}
+    assert parse_workspace(dump_workspace(ws)) == ws
+    assert dump_workspace(ws).count(b'"leaning": true') == 2
