@@ -1,0 +1,80 @@
+"""Start: workspaces have names, and another workspace never replaces the open one without asking."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from core import storage
+from tests.apptest.helpers import by_key, demo_token, open_app, texts
+from views.report import short_date
+
+
+def _sidebar(at) -> str:
+    return "\n".join(str(m.value) for m in at.sidebar.markdown)
+
+
+def _count(engine) -> int:
+    with engine.connect() as conn:
+        return conn.exec_driver_sql("select count(*) from workspaces").scalar_one()
+
+
+def test_a_new_workspace_is_named_after_its_day_and_can_be_renamed(db):
+    url, engine = db
+    at = open_app(url)
+    by_key(at.button, "start_new").click().run()
+    token = at.query_params["w"]
+    name = f"Workspace of {short_date(dt.date.today())}"
+    assert storage.find_workspace(engine, token).name == name
+    assert name in _sidebar(at)
+    by_key(at.text_input, "start_name").input("Nursing or physio").run()
+    assert not at.exception
+    assert storage.find_workspace(engine, token).name == "Nursing or physio"
+    assert "Nursing or physio" in _sidebar(at)
+    assert by_key(at.text_input, "start_name").value == "Nursing or physio"
+
+
+def test_starting_another_workspace_asks_first_and_shows_the_open_ones_link(db):
+    url, engine = db
+    token = demo_token(engine)
+    at = open_app(url, token=token)
+    before = _count(engine)
+    by_key(at.button, "start_new").click().run()
+    assert not at.exception
+    assert _count(engine) == before and at.query_params["w"] == token  # nothing happened yet
+    assert "Leave this workspace?" in str(at.main) or "is open in this tab" in texts(at)
+    assert texts(at).count(token) >= 2  # the page's link and the question's: it cannot be lost
+    by_key(at.button, "start_confirm_no").click().run()
+    assert _count(engine) == before and at.query_params["w"] == token
+    by_key(at.button, "start_demo").click().run()
+    by_key(at.button, "start_confirm_yes").click().run()
+    assert not at.exception
+    assert _count(engine) == before + 1 and at.query_params["w"] != token
+
+
+def test_pasting_the_open_workspaces_own_link_does_not_ask(db):
+    url, engine = db
+    token = demo_token(engine)
+    at = open_app(url, token=token)
+    by_key(at.text_input, "start_paste").input(f"http://127.0.0.1:8501/?w={token}")
+    by_key(at.button, "start_open").click().run()
+    assert [b for b in at.button if b.key == "start_confirm_yes"] == []
+    assert at.query_params["w"] == token
+
+
+def test_without_an_open_workspace_nothing_is_asked(db):
+    url, engine = db
+    at = open_app(url)
+    by_key(at.button, "start_demo").click().run()
+    assert [b for b in at.button if b.key == "start_confirm_yes"] == []
+    assert storage.find_workspace(engine, at.query_params["w"]).name.startswith("Demo")
+
+
+def test_the_link_comes_with_a_qr_code_and_neither_is_shown_while_presenting(db):
+    url, engine = db
+    token = demo_token(engine)
+    at = open_app(url, token=token)
+    assert len(at.get("image")) == 1
+    at.session_state["presentation_mode"] = True
+    at.run()
+    assert not at.exception
+    assert at.get("image") == [] and token not in texts(at)
