@@ -36,6 +36,7 @@ from core.workspace_file import (
     size_problem,
 )
 from ui import database, decision_panel, escape_md, messages, router, workspace
+from ui.next_step import next_step
 from ui.presentation import presentation_mode
 from ui.private_link import private_link
 from views.images import FORMATS, MIME
@@ -309,3 +310,4 @@ if mode == "import":
     _import()
 else:
     _export()
+    next_step("interviews", "after your next conversation, log it and see what changes")

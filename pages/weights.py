@@ -7,6 +7,7 @@ import streamlit as st
 from core import storage
 from core.dimensions import DIMENSIONS, WEIGHT_DEFAULT, WEIGHT_MAX, WEIGHT_MIN, Dimension
 from ui import database, messages, workspace
+from ui.next_step import next_step
 from ui.presentation import presentation_mode
 
 st.title("What matters to you")
@@ -61,3 +62,5 @@ for dimension in DIMENSIONS:
 
 if not presentation_mode():
     st.button(f"Reset all to equal ({WEIGHT_DEFAULT})", key="weights_reset", on_click=_reset)
+
+next_step("compare", "compare your options with these weights")
