@@ -235,7 +235,8 @@ def _rated_count(interview_id: int, option_id: int, option_name: str) -> None:
         f"{rated} of {len(DIMENSIONS)} dimensions rated for "
         f"{escape_md(option_name)} in this interview. "
         "Choose 1–5 where the conversation told you something; leave the rest as not discussed. "
-        "Click a selected number again to clear it. Every change is saved at once."
+        "Click a selected number again to clear it. Every change is saved at once; a note when you leave its "
+        "field (one typed before its rating, with the rating)."
     )
 
 
@@ -335,7 +336,7 @@ for dimension in DIMENSIONS:
                     f"{dimension.label} note",
                     key=key + "_note",
                     label_visibility="collapsed",
-                    placeholder="What did you hear? (saved with its rating when you leave the field)",
+                    placeholder="What did you hear?",  # whole at 390 px; the caption above says when it is saved
                     max_chars=2000,
                     disabled=not editing_allowed,
                     on_change=_save_note,

@@ -112,7 +112,7 @@ elif ref is not None and presentation_mode():
     )
 elif ref is not None:
     with st.container(border=True):
-        st.header(ref.name or "Your workspace is open", anchor=False)
+        st.header("Your workspace is open")
         st.session_state["start_name"] = ref.name
         st.text_input(
             "Name of this workspace", key="start_name", max_chars=NAME_MAX, on_change=_rename, args=(ref.id,),
