@@ -114,7 +114,7 @@ def _open_from_table(table_key: str) -> None:
 
 
 def _interview_table(open_id: int) -> None:
-    """Every interview in one table, newest first; a click on a row opens it below. Contacts stay
+    """Every interview in one table, newest first; a tick at the start of a row opens it below. Contacts stay
     hidden while presenting. Keyed by the open interview, so a row clicked earlier is not left
     selected once the dropdown opens another."""
     by_id = {int(i.id): i for i in ws.interviews}
@@ -147,7 +147,7 @@ def _interview_table(open_id: int) -> None:
 
 
 count = len(entry_ids)
-st.markdown(f"**All your interviews and self-assessments ({count})** — click a row to open it.")
+st.markdown(f"**All your interviews and self-assessments ({count})**: tick the box at the start of a row to open it.")
 _interview_table(st.session_state["interviews_selected"])
 selected_id = st.selectbox("Open interview", entry_ids, key="interviews_selected", format_func=_entry_label)
 entry = next(i for i in ws.interviews if int(i.id) == selected_id)

@@ -77,6 +77,7 @@ def _ask_or_do(action: str) -> None:
 def _confirmed(action: str) -> None:
     st.session_state.pop(PENDING_KEY, None)
     ACTIONS[action]()
+    st.rerun()  # from a callback in the dialog (a fragment): the whole app, sidebar included
 
 
 def _rename(workspace_id: int) -> None:

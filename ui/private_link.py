@@ -4,7 +4,6 @@ scan with a phone. Never shown while presenting (ui.presentation), nor in a coun
 
 from __future__ import annotations
 
-import html
 import json
 
 import segno
@@ -28,20 +27,36 @@ def qr_svg(link: str) -> str:
     return segno.make(link, error="m").svg_inline(scale=QR_PIXELS_PER_MODULE, dark="#000", light="#fff")
 
 
+def _script_string(text: str) -> str:
+    """Text as a JavaScript string inside <script>: JSON-quoted, and no "<" that could end the script."""
+    return json.dumps(text).replace("<", "\\u003c")
+
+
 def _copy_button(link: str, key: str) -> None:
     """A button that puts the link on the clipboard; on a plain-HTTP address, where browsers offer no
     clipboard API, it selects and copies a hidden copy of the link instead."""
-    target = json.dumps(link)  # the link holds only URL characters; JSON quoting keeps it a JS string
+    # Streamlit drops inline event handlers (onclick) even here: a script attaches the click instead.
     st.html(
-        f"""<button type="button" id="{key}" class="tenfold-copy" aria-label="Copy the private link"
-        onclick='(function(b){{var t={html.escape(target, quote=True)};
-          function done(){{b.textContent="{COPIED}";}}
-          function fallback(){{var a=document.createElement("textarea");a.value=t;document.body.appendChild(a);
-            a.select();try{{document.execCommand("copy");done();}}finally{{a.remove();}}}}
-          if(navigator.clipboard&&window.isSecureContext){{navigator.clipboard.writeText(t).then(done,fallback);}}
-          else{{fallback();}}}})(this)'>Copy the link</button>
-        <style>.tenfold-copy{{min-height:44px;padding:0.4rem 1rem;border-radius:0.5rem;
-          border:1px solid rgba(49,51,63,0.3);background:#fff;color:#31333f;font:inherit;cursor:pointer}}</style>""",
+        f"""<button type="button" id="{key}" class="tenfold-copy" aria-label="Copy the private link">
+          Copy the link</button>
+        <script>(function () {{
+          const button = document.getElementById({json.dumps(key)}), link = {_script_string(link)};
+          if (!button || button.dataset.ready) return;
+          button.dataset.ready = "1";
+          const done = () => {{ button.textContent = {json.dumps(COPIED)}; }};
+          const fallback = () => {{
+            const area = document.createElement("textarea");
+            area.value = link; document.body.appendChild(area); area.select();
+            try {{ document.execCommand("copy"); done(); }} finally {{ area.remove(); }}
+          }};
+          button.addEventListener("click", () => {{
+            if (navigator.clipboard && window.isSecureContext) navigator.clipboard.writeText(link).then(done, fallback);
+            else fallback();
+          }});
+        }})();</script>
+        <style>.tenfold-copy {{ min-height: 44px; padding: 0.4rem 1rem; border-radius: 0.5rem;
+          border: 1px solid rgba(49, 51, 63, 0.3); background: #fff; color: #31333f; font: inherit; cursor: pointer }}
+        </style>""",
         unsafe_allow_javascript=True,
         width="content",
     )
