@@ -14,7 +14,7 @@ from ui.presentation import presentation_mode
 from ui.workspace import TOKEN_PARAM
 
 QR_PIXELS_PER_MODULE = 4  # a 57-module code (a link of ~80 characters) is then 260 px wide with its border
-COPIED = "Copied"
+COPIED = "Copied: paste it somewhere safe"
 
 
 def private_link(token: str) -> str:
@@ -37,8 +37,7 @@ def _copy_button(link: str, key: str) -> None:
     clipboard API, it selects and copies a hidden copy of the link instead."""
     # Streamlit drops inline event handlers (onclick) even here: a script attaches the click instead.
     st.html(
-        f"""<button type="button" id="{key}" class="tenfold-copy" aria-label="Copy the private link">
-          Copy the link</button>
+        f"""<button type="button" id="{key}" class="tenfold-copy">Copy the private link</button>
         <script>(function () {{
           const button = document.getElementById({json.dumps(key)}), link = {_script_string(link)};
           if (!button || button.dataset.ready) return;
