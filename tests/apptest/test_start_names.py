@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 
+import segno
+
 from core import storage
 from tests.apptest.helpers import by_key, demo_token, open_app, texts
+from ui.private_link import qr_svg
 from views.report import short_date
 
 
@@ -78,3 +81,23 @@ def test_the_link_comes_with_a_qr_code_and_neither_is_shown_while_presenting(db)
     at.run()
     assert not at.exception
     assert at.get("image") == [] and token not in texts(at)
+
+
+def test_the_qr_code_is_an_inline_svg_drawn_here():
+    link = "https://tenfold.example.org/?w=" + "a" * 43
+    svg = qr_svg(link)
+    assert svg.startswith("<svg") and svg == qr_svg(link)  # drawn the same each time
+    assert "<script" not in svg and "href" not in svg  # nothing to run, nothing fetched
+    assert segno.make(link, error="m").designator.endswith("-M")  # room to recover a smudged screen's errors
+
+
+def test_opening_a_pasted_link_while_another_is_open_asks_then_opens_it(db):
+    url, engine = db
+    mine, other = demo_token(engine), demo_token(engine)
+    at = open_app(url, token=mine)
+    by_key(at.text_input, "start_paste").input(f"http://127.0.0.1:8501/?w={other}")
+    by_key(at.button, "start_open").click().run()
+    assert at.query_params["w"] == mine and mine in texts(at)
+    by_key(at.button, "start_confirm_yes").click().run()
+    assert not at.exception
+    assert at.query_params["w"] == other
