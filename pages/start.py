@@ -67,8 +67,8 @@ ACTIONS = {"new": _start_new, "demo": _explore_demo, "open": _open_pasted}
 def _ask_or_do(action: str) -> None:
     """With a workspace open, another replaces it in this tab: ask first (`_confirm`), showing its link."""
     open_token = st.session_state.get(workspace.TOKEN_KEY)
-    same = action == "open" and _pasted_token() == open_token
-    if open_token and workspace.current_ref() is not None and not same:
+    same = action == "open" and open_token is not None and _pasted_token() == open_token
+    if workspace.current_ref() is not None and not same:
         st.session_state[PENDING_KEY] = action
     else:
         ACTIONS[action]()
@@ -87,12 +87,15 @@ def _rename(workspace_id: int) -> None:
 
 
 @st.dialog("Leave this workspace?", on_dismiss=lambda: st.session_state.pop(PENDING_KEY, None))
-def _confirm(action: str, ref: storage.WorkspaceRef, token: str) -> None:
+def _confirm(action: str, ref: storage.WorkspaceRef, token: str | None) -> None:
     st.markdown(
         f"**{escape_md(ref.name or 'Your workspace')}** is open in this tab. To {START_ACTIONS[action]}, "
         "Tenfold closes it here. Nothing in it is lost, but its private link is the only way back: keep it first."
     )
-    private_link.keep_my_link(token, key="start_confirm_copy")
+    if token and not presentation_mode():
+        private_link.keep_my_link(token, key="start_confirm_copy")
+    else:
+        st.caption("Its private link is not shown while presenting: turn presentation mode off to see it.")
     yes, no = st.columns(2)
     yes.button(f"Yes, {START_ACTIONS[action]}", key="start_confirm_yes", type="primary",
                on_click=_confirmed, args=(action,))
@@ -133,7 +136,7 @@ elif ref is not None:
             st.rerun()
 
 pending = st.session_state.get(PENDING_KEY)
-if pending in ACTIONS and ref is not None and token and not presentation_mode():
+if pending in ACTIONS and ref is not None:
     _confirm(pending, ref, token)
 
 left, middle, right = st.columns(3)

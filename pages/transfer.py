@@ -246,7 +246,7 @@ def _import() -> None:
     )
     upload = st.file_uploader(
         "Workspace file", type=["json"], key=UPLOAD_KEY,
-        help=f"A tenfold.workspace/1 file of at most {MAX_FILE_BYTES:,} bytes.",
+        help=f"A workspace file downloaded from Tenfold, at most {MAX_FILE_BYTES // 1_000_000} MB.",
     )
     if upload is None:
         return

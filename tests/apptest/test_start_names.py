@@ -101,3 +101,18 @@ def test_opening_a_pasted_link_while_another_is_open_asks_then_opens_it(db):
     by_key(at.button, "start_confirm_yes").click().run()
     assert not at.exception
     assert at.query_params["w"] == other
+
+
+def test_while_presenting_starting_another_still_asks_and_shows_no_link(db):
+    url, engine = db
+    token = demo_token(engine)
+    at = open_app(url, token=token)
+    at.session_state["presentation_mode"] = True
+    at.run()
+    by_key(at.button, "start_new").click().run()
+    assert not at.exception
+    assert at.query_params.get("w") is None and token not in texts(at)
+    assert "not shown while presenting" in texts(at)
+    by_key(at.button, "start_confirm_yes").click().run()
+    assert not at.exception and storage.find_workspace(engine, at.session_state["workspace_token"]).name.startswith(
+        "Workspace of")
