@@ -35,6 +35,7 @@ router.register_pages(pages)
 
 counsellor.check_sign_in()  # this browser's sign-in, after a reload too
 presentation.restore_presentation()  # this tab's presentation mode, after a reload too
+presentation.page_css()  # touch targets on phones
 token = workspace.sync_token_with_url()
 shown, menu = counsellor.navigation_pages(pages, workspace_open=workspace.has_open_workspace())
 current = st.navigation(shown, position=menu)

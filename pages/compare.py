@@ -10,6 +10,7 @@ import streamlit as st
 
 from ui import messages, router, workspace
 from ui.chart_panel import chart_panel, standing_of
+from ui.next_step import next_step
 from ui.presentation import presentation_mode
 from views.common import SCOPE_ALL, EmptyState, empty_state, scope_choices, scope_rows
 from views.compare import VIEWS
@@ -72,3 +73,5 @@ if view == "profile":
         st.stop()
 
 chart_panel(opened, view, scope, chosen, as_table=as_table)
+
+next_step("decision", "see whether the evidence backs your current leaning")

@@ -13,6 +13,7 @@ import streamlit as st
 from core.decision import NOT_ENOUGH_EVIDENCE, thresholds_in_words
 from ui import decision_panel as panel
 from ui import escape_md, messages, router, workspace
+from ui.next_step import next_step
 from ui.presentation import presentation_mode
 from views.common import KIND_PLURAL, empty_state
 from views.decision import SECTIONS
@@ -120,3 +121,5 @@ elif section == "sensitivity" and parts.sensitivity is None:
     )
 else:
     panel.chart_section(opened, decision, parts, section, as_table=as_table)
+
+next_step("transfer", "take your decision home: the report, the summary and a backup")

@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pandas as pd
 import streamlit as st
 
 from core import storage
 from core.dimensions import DIMENSIONS, SCORE_MAX, SCORE_MIN, Dimension
 from ui import database, escape_md, messages, router, workspace
+from ui.next_step import next_step
 from ui.presentation import notes_hidden_caption, presentation_mode
 
 st.title("Interviews & ratings")
@@ -102,7 +104,52 @@ if not ws.interviews:
 entry_ids = [int(i.id) for i in reversed(ws.interviews)]  # newest first
 if st.session_state.get("interviews_selected") not in entry_ids:
     st.session_state["interviews_selected"] = entry_ids[0]
-selected_id = st.selectbox("Interview", entry_ids, key="interviews_selected", format_func=_entry_label)
+TABLE_ROW_PX = 35  # st.dataframe's row height: the table shows up to ten rows, then scrolls
+
+
+def _open_from_table(table_key: str) -> None:
+    rows = st.session_state[table_key].selection.rows
+    if rows:
+        st.session_state["interviews_selected"] = entry_ids[rows[0]]
+
+
+def _interview_table(open_id: int) -> None:
+    """Every interview in one table, newest first; a tick at the start of a row opens it below. Contacts stay
+    hidden while presenting. Keyed by the open interview, so a row clicked earlier is not left
+    selected once the dropdown opens another."""
+    by_id = {int(i.id): i for i in ws.interviews}
+    entries = [by_id[i] for i in entry_ids]
+    table = pd.DataFrame(
+        {
+            "Open": ["▶" if int(e.id) == open_id else "" for e in entries],
+            "Date": [e.date for e in entries],
+            "Contact": [
+                "Self-assessment" if e.contact is None else (e.contact.name if private_shown else "Interview")
+                for e in entries
+            ],
+            "Options informed": [
+                ", ".join(option_names[int(o)] for o in e.informed if int(o) in option_names) or "none"
+                for e in entries
+            ],
+            "Ratings made": [len(e.ratings) for e in entries],
+        }
+    )
+    table_key = f"interviews_table_{open_id}"
+    st.dataframe(
+        table, key=table_key, on_select=lambda: _open_from_table(table_key), selection_mode="single-row",
+        hide_index=True, width="stretch", height=min(TABLE_ROW_PX * (len(entries) + 1) + 3, TABLE_ROW_PX * 11),
+        column_config={
+            "Open": st.column_config.TextColumn("Open", width="small"),
+            "Date": st.column_config.DateColumn("Date", format="D MMM YYYY"),
+            "Ratings made": st.column_config.NumberColumn("Ratings made", width="small"),
+        },
+    )
+
+
+count = len(entry_ids)
+st.markdown(f"**All your interviews and self-assessments ({count})**: tick the box at the start of a row to open it.")
+_interview_table(st.session_state["interviews_selected"])
+selected_id = st.selectbox("Open interview", entry_ids, key="interviews_selected", format_func=_entry_label)
 entry = next(i for i in ws.interviews if int(i.id) == selected_id)
 
 if not private_shown:
@@ -188,7 +235,8 @@ def _rated_count(interview_id: int, option_id: int, option_name: str) -> None:
         f"{rated} of {len(DIMENSIONS)} dimensions rated for "
         f"{escape_md(option_name)} in this interview. "
         "Choose 1–5 where the conversation told you something; leave the rest as not discussed. "
-        "Click a selected number again to clear it. Every change is saved at once."
+        "Click a selected number again to clear it. Every change is saved at once; a note when you leave its "
+        "field (one typed before its rating, with the rating)."
     )
 
 
@@ -288,9 +336,11 @@ for dimension in DIMENSIONS:
                     f"{dimension.label} note",
                     key=key + "_note",
                     label_visibility="collapsed",
-                    placeholder="What did you hear? (saved with its rating when you leave the field)",
+                    placeholder="What did you hear?",  # whole at 390 px; the caption above says when it is saved
                     max_chars=2000,
                     disabled=not editing_allowed,
                     on_change=_save_note,
                     args=(selected_id, rated_option, dimension.key),
                 )
+
+next_step("weights", "say how much each dimension matters to you")

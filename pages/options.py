@@ -6,6 +6,7 @@ import streamlit as st
 
 from core import storage
 from ui import database, escape_md, messages, workspace
+from ui.next_step import next_step
 from ui.presentation import notes_hidden_caption, presentation_mode
 
 st.title("Careers and employers")
@@ -155,3 +156,5 @@ for kind, title in (("career", "Careers"), ("employer", "Employers")):
                 else:
                     st.session_state["options_confirm_delete"] = option_id
                 st.rerun()
+
+next_step("interviews", "log an interview and rate what it told you about these options")

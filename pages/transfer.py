@@ -36,7 +36,9 @@ from core.workspace_file import (
     size_problem,
 )
 from ui import database, decision_panel, escape_md, messages, router, workspace
+from ui.next_step import next_step
 from ui.presentation import presentation_mode
+from ui.private_link import private_link
 from views.images import FORMATS, MIME
 from views.report import chart_choices, chart_file, decision_report, file_name
 
@@ -86,14 +88,6 @@ def _report(
     return decision_report(_ws, seed=seed, made_on=day, decision=_d).encode("utf-8")
 
 
-def _private_link(token: str) -> str:
-    """The app's address (not this page's) with the workspace's token, as Start shows it."""
-    here = (st.context.url or "").split("?")[0]
-    this_page = "/" + router.page("transfer").url_path
-    base = here.removesuffix(this_page) if here.endswith(this_page) else here.rstrip("/")
-    return f"{base}/?{workspace.TOKEN_PARAM}={token}"
-
-
 NOT_WHILE_PRESENTING = "Not offered while presenting: it holds your notes and contacts' names."
 
 # --- export ---------------------------------------------------------------------------------------
@@ -103,7 +97,6 @@ def _export() -> None:
     opened = workspace.require_workspace()
     ws = opened.workspace
     keys = decision_panel.state_of(opened)  # (database url, workspace id, revision, seed)
-    seed = keys[-1]
     decision = decision_panel.decision_of(opened)  # Compare's and Decision's, cached per revision
     today = dt.date.today()
     workspace_file = _workspace_file(*keys[:3], ws)
@@ -122,11 +115,9 @@ def _export() -> None:
             icon=":material/table:", on_click="ignore",
         )
         st.caption(
-            # No inline code in a caption: at the caption's 60% opacity its green measures 3:1 (axe-core).
-            f"The chances come from {DRAWS:,} simulated variations with seed {seed}: the command "
-            f"“tenfold summary \\<workspace file\\> --seed {seed}” prints this same file. Saved as UTF-8 "
-            "with a byte-order mark, so accents and other scripts open correctly in Excel; a cell that "
-            "begins with = + - or @ starts with an apostrophe, so it is never run as a formula."
+            f"The chances come from {DRAWS:,} simulated variations of your ratings, the same each time, so "
+            "this file matches what Compare and Decision show. Accents and other scripts open correctly in "
+            "Excel, and no cell is ever run as a formula."
         )
 
     with top[1], st.container(border=True, height="stretch"):
@@ -238,10 +229,10 @@ def _show_imported(imported: dict[str, str | None]) -> None:
         st.success("Imported: your workspace was replaced by the file's contents. Its private link is unchanged.")
         return
     st.success("Imported as a new workspace, and opened. This is its **private link**: keep it somewhere safe.")
-    st.code(_private_link(str(imported["token"])), language=None, wrap_lines=True)
+    st.code(private_link(str(imported["token"])), language=None, wrap_lines=True)
     if imported["previous"]:
         st.markdown("The workspace you had open before is unchanged; its private link is:")
-        st.code(_private_link(str(imported["previous"])), language=None, wrap_lines=True)
+        st.code(private_link(str(imported["previous"])), language=None, wrap_lines=True)
     st.page_link(router.page("decision"), label="See its verdict on Decision", icon=":material/arrow_forward:")
 
 
@@ -255,7 +246,7 @@ def _import() -> None:
     )
     upload = st.file_uploader(
         "Workspace file", type=["json"], key=UPLOAD_KEY,
-        help=f"A tenfold.workspace/1 file of at most {MAX_FILE_BYTES:,} bytes.",
+        help=f"A workspace file downloaded from Tenfold, at most {MAX_FILE_BYTES // 1_000_000} MB.",
     )
     if upload is None:
         return
@@ -319,3 +310,4 @@ if mode == "import":
     _import()
 else:
     _export()
+    next_step("interviews", "after your next conversation, log it and see what changes")

@@ -13,6 +13,7 @@ from core import storage
 from core.dimensions import DIMENSIONS, WEIGHT_DEFAULT, WEIGHT_MAX, WEIGHT_MIN, Dimension
 from core.elicitation import NOT_RANKED, SWING_MAX, WEIGHTS_BY, order_from_weights, positions, top_dimensions
 from ui import database, escape_md, messages, workspace
+from ui.next_step import next_step
 from ui.presentation import presentation_mode
 from views.common import chart_spec
 from views.weights import weights_view
@@ -158,3 +159,5 @@ if st.toggle("Show as a table", key="weights_as_table"):
 else:
     st.vega_lite_chart(chart_spec(view.chart), width="stretch", alt=view.reading)
 st.caption(view.note)
+
+next_step("compare", "compare your options with these weights")

@@ -29,6 +29,15 @@ def has_page(name: str) -> bool:
     return name in _PAGES
 
 
+def app_address() -> str:
+    """This app's address, without the current page's path or query: where a private link points."""
+    here = (st.context.url or "").split("?")[0].rstrip("/")
+    for registered in _PAGES.values():
+        if registered.url_path and here.endswith("/" + registered.url_path):
+            return here.removesuffix("/" + registered.url_path)
+    return here
+
+
 def ensure_router() -> None:
     """Run every page through app.py, even the first one after a (re)start: see
     streamlit_workarounds.leave_folder_mode. Called at the top of a page (require_workspace,

@@ -150,8 +150,17 @@ def _scale_opened(page: Page) -> Iterator[str]:
     page.keyboard.press("Escape")
 
 
+def _leave_asked(page: Page) -> Iterator[str]:
+    ui.click(page, "start_new")
+    expect(page.get_by_role("dialog")).to_be_visible()
+    yield "leave-asked"
+    page.get_by_role("dialog").get_by_role("button", name="Cancel").click()
+    ui.wait_idle(page)
+
+
 # the states one click away from a page (by its path in ui.PARTICIPANT_PAGES), audited as well
 MORE_STATES: dict[str, Callable[[Page], Iterator[str]]] = {
+    "": _leave_asked,
     "options": _option_opened,
     "interviews": _scale_opened,
     "compare": _each_view,

@@ -143,11 +143,27 @@ def _options(page: Page) -> None:
     assert_fits(page, "options-opened")
 
 
+TOUCH_MIN = 44  # px each way: WCAG 2.5.5's target size, and Apple's and Google's touch guidance
+# Whether each rating note's placeholder is drawn whole: its text, in the field's font, within the
+# field's content box.
+PLACEHOLDERS_CUT = """() => [...document.querySelectorAll("[class*='st-key-rate_'][class*='_note'] input")]
+  .filter(i => {
+  const style = getComputedStyle(i), ctx = document.createElement('canvas').getContext('2d');
+  ctx.font = style.font;
+  const room = i.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
+  return ctx.measureText(i.placeholder).width > room;
+}).map(i => i.placeholder)"""
+
+
 def _interviews(page: Page) -> None:
     rating = page.locator("[class*='st-key-rate_'][class*='_culture_score']").first
     assert_reachable(page, "interviews", ui.keyed(page, "interviews_selected").get_by_role("combobox"),
                      *(rating.get_by_role("radio", name=str(n), exact=True) for n in (1, 5)),
                      page.get_by_role("button", name="Scale & questions").last)
+    for n in range(1, 6):
+        box = rating.get_by_role("radio", name=str(n), exact=True).bounding_box()
+        assert box and box["width"] >= TOUCH_MIN and box["height"] >= TOUCH_MIN, f"rating button {n}: {box}"
+    assert page.evaluate(PLACEHOLDERS_CUT) == [], "a note's placeholder is cut off"
 
 
 def _weights(page: Page) -> None:
