@@ -171,13 +171,17 @@ rated_option = st.radio(
     format_func=lambda option_id: escape_md(option_names[option_id]),
 )
 existing = {r.dimension: r for r in entry.ratings if int(r.option) == rated_option}
+# Notes typed before their rating, kept until a score is chosen (not when presenting: notes are hidden).
+pending = storage.pending_notes_of(engine, opened.id, selected_id, rated_option) if private_shown else {}
 for dimension in DIMENSIONS:  # every run of the page starts the rows from what the database holds
     key = f"rate_{selected_id}_{rated_option}_{dimension.key}"
     rating = existing.get(dimension.key)
     st.session_state[key + "_score"] = rating.score if rating else None
     # What this tab last showed as saved: each save is checked against it (no lost updates).
     st.session_state[key + "_saved"] = rating.score if rating else None
-    st.session_state[key + "_note"] = st.session_state[key + "_saved_note"] = rating.note if rating else ""
+    st.session_state[key + "_note"] = st.session_state[key + "_saved_note"] = (
+        rating.note if rating else pending.get(dimension.key, "")
+    )
 COUNT_FRAGMENT = "interviews_rated_count"
 
 
@@ -205,7 +209,8 @@ def _scale_and_questions(dimension: Dimension) -> str:
 # rating the count too), not the whole page, which keeps a room of participants rating at once
 # quick (bench/load.py); clearing a rating reruns the page, to empty its note. Notes stay outside
 # fragments: Streamlit drops a fragment's last edit when the user switches page straight from the
-# field. A note typed before its rating is kept in the field and saved with the rating.
+# field. A note typed before its rating is saved as a pending note, which the rating takes when its
+# score is chosen (storage.set_pending_note).
 SCORES = list(range(SCORE_MIN, SCORE_MAX + 1))
 
 
@@ -234,6 +239,8 @@ def _save_score(interview_id: int, option_id: int, dimension: str) -> None:
     if score is None:  # cleared, and its note with it
         st.session_state[key + "_note"] = st.session_state[key + "_saved_note"] = ""
         st.rerun()  # from a callback: the whole page
+    elif before is None and st.session_state.get(key + "_saved_note"):
+        st.rerun()  # a pending note went with it: the whole page, without its "Note kept" hint
     elif before is None:
         st.session_state[key + "_saved_note"] = saved.note
         router.rerun_fragments(COUNT_FRAGMENT)  # a first rating: the count, not this control again
@@ -243,9 +250,11 @@ def _save_note(interview_id: int, option_id: int, dimension: str) -> None:
     """Save the note alone, from the note this tab showed: one changed in another tab is refused."""
     key = f"rate_{interview_id}_{option_id}_{dimension}"
     note = st.session_state.get(key + "_note", "")
-    if st.session_state.get(key + "_saved") is None:  # a note, not rated yet: it waits for the rating
-        label = next(d.label for d in DIMENSIONS if d.key == dimension)
-        messages.flash(f"Pick a rating for {label} to keep this note: a note is saved with its rating.", "warning")
+    if st.session_state.get(key + "_saved") is None:  # not rated yet: the note waits for its rating
+        if messages.attempt(lambda: storage.set_pending_note(
+            engine, opened.id, interview_id, option_id, dimension, note,
+        )) is None and note:
+            messages.flash(f"Your note was not saved: '{note}'.", "warning")
         return
     saved = messages.attempt(lambda: storage.set_rating_note(
         engine, opened.id, interview_id, option_id, dimension, note,
@@ -288,9 +297,11 @@ for dimension in DIMENSIONS:
                     f"{dimension.label} note",
                     key=key + "_note",
                     label_visibility="collapsed",
-                    placeholder="What did you hear? (saved with its rating when you leave the field)",
+                    placeholder="What did you hear? (saved when you leave the field)",
                     max_chars=2000,
                     disabled=not editing_allowed,
                     on_change=_save_note,
                     args=(selected_id, rated_option, dimension.key),
                 )
+                if st.session_state.get(key + "_saved") is None and st.session_state.get(key + "_saved_note"):
+                    st.caption("Note kept. Choose a rating above to go with it.")

@@ -139,6 +139,17 @@ ratings = Table(
     UniqueConstraint("interview_id", "option_id", "dimension", name="uq_rating"),
 )
 
+# A note typed for a dimension not rated yet (interview, option, dimension): kept until its score is
+# chosen, then it becomes the rating's note (core/storage/workspace.py). Not part of a workspace file.
+pending_notes = Table(
+    "pending_notes",
+    metadata,
+    Column("interview_id", Integer, ForeignKey("interviews.id", ondelete="CASCADE"), primary_key=True),
+    Column("option_id", Integer, ForeignKey("options.id", ondelete="CASCADE"), primary_key=True),
+    Column("dimension", String(32), primary_key=True),
+    Column("note", Text, nullable=False),
+)
+
 # What a browser may reopen after a reload without a private link (core/storage/browsers.py).
 browser_memory = Table(
     "browser_memory",

@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from pydantic import TypeAdapter
-from sqlalchemy import Connection, Engine, Row, Select, Table, bindparam, delete, func, insert, select, update
+from sqlalchemy import Connection, Engine, Row, Select, Table, and_, bindparam, delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from core.dimensions import DIMENSION_KEYS
@@ -50,6 +50,7 @@ from core.storage.schema import (
     interview_options,
     interviews,
     options,
+    pending_notes,
     ratings,
     weights,
     workspaces,
@@ -589,6 +590,9 @@ def update_interview(
             conn.execute(
                 delete(ratings).where(ratings.c.interview_id == interview_id, ratings.c.option_id.not_in(option_ids))
             )
+            conn.execute(delete(pending_notes).where(
+                pending_notes.c.interview_id == interview_id, pending_notes.c.option_id.not_in(option_ids)
+            ))
             conn.execute(delete(interview_options).where(interview_options.c.interview_id == interview_id))
             _link_options(conn, interview_id, option_ids)
 
@@ -702,14 +706,20 @@ def set_rating_score(
     note: str = "",
 ) -> Rating:
     """Change the score of one rating alone, from the score the page showed (`expected`; None: not
-    rated). An existing rating keeps its note; a new one takes `note` (typed before its rating).
-    Returns the rating as stored."""
+    rated). An existing rating keeps its note; a new one takes `note` (typed before its rating), or
+    else the pending note saved for it (`set_pending_note`). Returns the rating as stored."""
     rating = _checked_rating(option_id, dimension, score, note)
     with _write(engine) as conn:
         _touch(conn, workspace_id)
         stored = _rating_row(conn, workspace_id, interview_id, option_id, rating.dimension)
         _check_unchanged("This rating was", None if stored is None else stored.score, expected)
         if stored is None:
+            pending = _pending_note_is(interview_id, option_id, rating.dimension)
+            if not rating.note:
+                rating = rating.model_copy(
+                    update={"note": conn.execute(select(pending_notes.c.note).where(pending)).scalar() or ""}
+                )
+            conn.execute(delete(pending_notes).where(pending))
             conn.execute(
                 insert(ratings).values(
                     interview_id=interview_id, option_id=option_id, dimension=rating.dimension,
@@ -745,6 +755,49 @@ def set_rating_note(
         _check_unchanged("This note was", stored.note, expected)
         conn.execute(update(ratings).where(ratings.c.id == stored.id).values(note=note))
     return note
+
+
+def _pending_note_is(interview_id: int, option_id: int, dimension: str):  # type: ignore[no-untyped-def]
+    """The condition selecting one pending note."""
+    return and_(
+        pending_notes.c.interview_id == interview_id,
+        pending_notes.c.option_id == option_id,
+        pending_notes.c.dimension == dimension,
+    )
+
+
+def set_pending_note(
+    engine: Engine, workspace_id: int, interview_id: int, option_id: int, dimension: str, note: str
+) -> str:
+    """Keep a note typed for a dimension not rated yet, until its score is chosen (an empty note
+    removes it). Refused when the dimension was rated meanwhile (in another tab). Returns the note."""
+    dimension = validated(_DIMENSION.validate_python, dimension, subjects={"": "The dimension"})
+    note = validated(_NOTE.validate_python, note or "", subjects={"": "A note"})
+    with _write(engine) as conn:
+        _touch(conn, workspace_id)
+        if _rating_row(conn, workspace_id, interview_id, option_id, dimension) is not None:
+            raise ChangedElsewhere("This dimension was rated in another tab or window. Reload to see it.")
+        conn.execute(delete(pending_notes).where(_pending_note_is(interview_id, option_id, dimension)))
+        if note:
+            conn.execute(insert(pending_notes).values(
+                interview_id=interview_id, option_id=option_id, dimension=dimension, note=note
+            ))
+    return note
+
+
+def pending_notes_of(engine: Engine, workspace_id: int, interview_id: int, option_id: int) -> dict[str, str]:
+    """The notes waiting for their rating, by dimension, for one interview's option."""
+    with _read(engine) as conn:
+        rows = conn.execute(
+            select(pending_notes.c.dimension, pending_notes.c.note)
+            .join(interviews, interviews.c.id == pending_notes.c.interview_id)
+            .where(
+                interviews.c.workspace_id == workspace_id,
+                pending_notes.c.interview_id == interview_id,
+                pending_notes.c.option_id == option_id,
+            )
+        ).all()
+    return {row.dimension: row.note for row in rows}
 
 
 def clear_rating(
