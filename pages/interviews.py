@@ -51,16 +51,24 @@ def _details_from_state(prefix: str) -> dict:
     }
 
 
+def _clear_new_form() -> None:
+    for field in ("contact", "role", "org", "notes"):
+        st.session_state[f"interviews_new_{field}"] = ""
+    st.session_state["interviews_new_options"] = []
+
+
 def _log() -> None:
-    new_id = messages.attempt(
-        lambda: storage.add_interview(engine, opened.id, **_details_from_state("interviews_new_"))
-    )
+    details = _details_from_state("interviews_new_")
+    submitted = repr(sorted(details.items()))
+    if messages.repeated("interviews_new", submitted):  # a double click: saved once already
+        _clear_new_form()  # the repeated click brought the form's values back
+        return
+    new_id = messages.attempt(lambda: storage.add_interview(engine, opened.id, **details))
     if new_id is not None:
+        messages.succeeded("interviews_new", submitted)
         messages.flash("Saved. Now rate what you learned, dimension by dimension.")
         st.session_state["interviews_selected"] = new_id
-        for field in ("contact", "role", "org", "notes"):
-            st.session_state[f"interviews_new_{field}"] = ""
-        st.session_state["interviews_new_options"] = []
+        _clear_new_form()
 
 
 def _detail_fields(prefix: str) -> None:

@@ -24,17 +24,23 @@ def _career_label(career_id: int) -> str:
 def _add() -> None:
     kind = st.session_state["options_add_kind"]
     career = st.session_state.get("options_add_career", NO_CAREER)
+    name = st.session_state["options_add_name"]
+    submitted = (kind, name, career)
+    if messages.repeated("options_add", submitted):  # a double click: added once already
+        st.session_state["options_add_name"] = ""
+        return
     added = messages.attempt(
         lambda: storage.add_option(
             engine,
             opened.id,
             kind=kind,
-            name=st.session_state["options_add_name"],
+            name=name,
             career_id=career if kind == "employer" and career != NO_CAREER else None,
         ),
     )
     if added is not None:
-        messages.flash(f"Added {st.session_state['options_add_name'].strip()}.")
+        messages.succeeded("options_add", submitted)
+        messages.flash(f"Added {name.strip()}.")
         st.session_state["options_add_name"] = ""
 
 

@@ -1,8 +1,10 @@
-"""Plain messages: flashed by a callback, shown at the top of the next run; and `attempt`, the one
-way a page saves, which turns a refused or failed change into such a message."""
+"""Plain messages: flashed by a callback, shown at the top of the next run; `attempt`, the one
+way a page saves, which turns a refused or failed change into such a message; and `repeated`,
+which keeps a double-clicked create from creating twice."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -15,6 +17,9 @@ from ui.counsellor import viewing
 from ui.router import ensure_router
 
 FLASH_KEY = "flash_messages"
+# A second submit of the same values within this time is the same click sent again (a double click, or
+# a click the browser resent while a busy server was still answering the first), not a new create.
+REPEAT_WINDOW_S = 10.0
 DATABASE_UNREACHABLE = (
     "Tenfold cannot reach its database right now, so this change was not saved. "
     "Wait a moment and try again; if it persists, tell your counsellor."
@@ -57,3 +62,15 @@ def attempt(action: Callable[[], Any], success: str | None = None) -> Any:
     if success:
         flash(success)
     return result
+
+
+def repeated(form: str, values: object) -> bool:
+    """Whether this submit of `form` repeats, with the same `values`, one that just succeeded in this
+    tab (`succeeded`): the create it asks for is done already."""
+    last = st.session_state.get(f"{form}_last_created")
+    return bool(last) and last[0] == values and time.monotonic() - last[1] < REPEAT_WINDOW_S
+
+
+def succeeded(form: str, values: object) -> None:
+    """Remember that this tab's submit of `form` with `values` created what it asked for."""
+    st.session_state[f"{form}_last_created"] = (values, time.monotonic())
