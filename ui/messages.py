@@ -15,6 +15,7 @@ from core.models import TenfoldError
 from ui import escape_md
 from ui.counsellor import viewing
 from ui.router import ensure_router
+from ui.streamlit_workarounds import keep_in_session, uninterrupted_session_state
 
 FLASH_KEY = "flash_messages"
 # A second submit of the same values within this time is the same click sent again (a double click, or
@@ -27,7 +28,8 @@ DATABASE_UNREACHABLE = (
 
 
 def flash(message: str, kind: str = "success") -> None:
-    st.session_state.setdefault(FLASH_KEY, []).append((kind, message))
+    with uninterrupted_session_state() as state:  # said even if a click came meanwhile
+        state[FLASH_KEY] = [*(state[FLASH_KEY] if FLASH_KEY in state else []), (kind, message)]  # noqa: SIM401 (no get())
 
 
 def show_flash() -> None:
@@ -73,4 +75,4 @@ def repeated(form: str, values: object) -> bool:
 
 def succeeded(form: str, values: object) -> None:
     """Remember that this tab's submit of `form` with `values` created what it asked for."""
-    st.session_state[f"{form}_last_created"] = (values, time.monotonic())
+    keep_in_session({f"{form}_last_created": (values, time.monotonic())})  # even if a click came meanwhile

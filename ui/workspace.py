@@ -18,6 +18,7 @@ from ui.counsellor import counsellor_workshop_id, require_view, viewing
 from ui.database import Opened, engine, load_opened
 from ui.presentation import presentation_mode
 from ui.router import ensure_router, page
+from ui.streamlit_workarounds import keep_in_session
 
 TOKEN_PARAM = "w"
 TOKEN_KEY = "workspace_token"
@@ -41,7 +42,10 @@ def sync_token_with_url() -> str | None:
 
 
 def open_workspace(token: str) -> None:
-    st.session_state[TOKEN_KEY] = token
+    """Open `token`'s workspace in this tab, also when a click made meanwhile (the sidebar) stops
+    this run at once: the next run, whatever its page, finds the token in the session and puts it
+    back into the URL (sync_token_with_url)."""
+    keep_in_session({TOKEN_KEY: token})
     st.query_params[TOKEN_PARAM] = token
     if presentation_mode():
         ref = storage.find_workspace(engine(), token)
