@@ -59,13 +59,9 @@ def _clear_new_form() -> None:
 
 def _log() -> None:
     details = _details_from_state("interviews_new_")
-    submitted = repr(sorted(details.items()))
-    if messages.repeated("interviews_new", submitted):  # a double click: saved once already
-        _clear_new_form()  # the repeated click brought the form's values back
-        return
-    new_id = messages.attempt(lambda: storage.add_interview(engine, opened.id, **details))
+    key = messages.request_key("interviews_new", sorted(details.items()))  # a double click logs once
+    new_id = messages.attempt(lambda: storage.add_interview(engine, opened.id, **details, request_key=key))
     if new_id is not None:
-        messages.succeeded("interviews_new", submitted)
         messages.flash("Saved. Now rate what you learned, dimension by dimension.")
         st.session_state["interviews_selected"] = new_id
         _clear_new_form()

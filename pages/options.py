@@ -25,10 +25,7 @@ def _add() -> None:
     kind = st.session_state["options_add_kind"]
     career = st.session_state.get("options_add_career", NO_CAREER)
     name = st.session_state["options_add_name"]
-    submitted = (kind, name, career)
-    if messages.repeated("options_add", submitted):  # a double click: added once already
-        st.session_state["options_add_name"] = ""
-        return
+    key = messages.request_key("options_add", (kind, name, career))  # a double click adds once
     added = messages.attempt(
         lambda: storage.add_option(
             engine,
@@ -36,10 +33,10 @@ def _add() -> None:
             kind=kind,
             name=name,
             career_id=career if kind == "employer" and career != NO_CAREER else None,
+            request_key=key,
         ),
     )
     if added is not None:
-        messages.succeeded("options_add", submitted)
         messages.flash(f"Added {name.strip()}.")
         st.session_state["options_add_name"] = ""
 

@@ -1,26 +1,24 @@
 """Plain messages: flashed by a callback, shown at the top of the next run; `attempt`, the one
-way a page saves, which turns a refused or failed change into such a message; and `repeated`,
+way a page saves, which turns a refused or failed change into such a message; and `request_key`,
 which keeps a double-clicked create from creating twice."""
 
 from __future__ import annotations
 
-import time
+import hashlib
 from collections.abc import Callable
 from typing import Any
 
 import streamlit as st
 from sqlalchemy.exc import OperationalError
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from core.models import TenfoldError
 from ui import escape_md
 from ui.counsellor import viewing
 from ui.router import ensure_router
-from ui.streamlit_workarounds import keep_in_session, uninterrupted_session_state
+from ui.streamlit_workarounds import uninterrupted_session_state
 
 FLASH_KEY = "flash_messages"
-# A second submit of the same values within this time is the same click sent again (a double click, or
-# a click the browser resent while a busy server was still answering the first), not a new create.
-REPEAT_WINDOW_S = 10.0
 DATABASE_UNREACHABLE = (
     "Tenfold cannot reach its database right now, so this change was not saved. "
     "Wait a moment and try again; if it persists, tell your counsellor."
@@ -66,13 +64,11 @@ def attempt(action: Callable[[], Any], success: str | None = None) -> Any:
     return result
 
 
-def repeated(form: str, values: object) -> bool:
-    """Whether this submit of `form` repeats, with the same `values`, one that just succeeded in this
-    tab (`succeeded`): the create it asks for is done already."""
-    last = st.session_state.get(f"{form}_last_created")
-    return bool(last) and last[0] == values and time.monotonic() - last[1] < REPEAT_WINDOW_S
 
-
-def succeeded(form: str, values: object) -> None:
-    """Remember that this tab's submit of `form` with `values` created what it asked for."""
-    keep_in_session({f"{form}_last_created": (values, time.monotonic())})  # even if a click came meanwhile
+def request_key(form: str, values: object) -> str:
+    """The key of this tab's submit of `form` with `values`: the same click sent twice (a double
+    click, or a click resent while a busy server was answering) has the same key, so storage
+    creates once (storage.REPEAT_WINDOW_S)."""
+    ctx = get_script_run_ctx()
+    tab = ctx.session_id if ctx is not None else ""
+    return hashlib.sha256(repr((tab, form, values)).encode()).hexdigest()

@@ -13,6 +13,7 @@ import datetime as dt
 import hashlib
 import re
 import secrets
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -52,6 +53,7 @@ from core.storage.schema import (
     options,
     pending_notes,
     ratings,
+    recent_creates,
     weights,
     workspaces,
 )
@@ -337,15 +339,21 @@ def add_option(
     name: str,
     career_id: int | None = None,
     notes: str = "",
+    request_key: str | None = None,
 ) -> int:
+    """Add an option; returns its id. The same `request_key` again within REPEAT_WINDOW_S returns
+    the option it added (a double-clicked "Add" adds once, without "already exists")."""
     option = _option(_NEW, kind, name, notes, career_id)
     with _write(engine) as conn:
         _touch(conn, workspace_id)
+        created = _created_already(conn, workspace_id, options, request_key)
+        if created is not None:
+            return created
         _check_room(conn, options, workspace_id, "options", MAX_OPTIONS)
         _check_name_free(conn, workspace_id, option.name)
         _check_career(conn, workspace_id, option.name, career_id)
         try:
-            return conn.execute(
+            option_id = conn.execute(
                 insert(options)
                 .values(
                     workspace_id=workspace_id,
@@ -360,6 +368,8 @@ def add_option(
             ).scalar_one()
         except IntegrityError as error:  # a concurrent add of the same name
             raise TenfoldError(sentence(option_name_taken(option.name))) from error
+        _remember_create(conn, workspace_id, request_key, option_id)
+        return option_id
 
 
 def update_option(
@@ -501,6 +511,33 @@ def _interview_values(
     }
 
 
+# A request made again within this time is the same request resent (a double click, or a click a
+# busy server received twice), not a new one.
+REPEAT_WINDOW_S = 10.0
+
+
+def _created_already(conn: Connection, workspace_id: int, table: Table, request_key: str | None) -> int | None:
+    """The id of the record that `request_key` created in this workspace just now, if it still exists."""
+    if request_key is None:
+        return None
+    conn.execute(delete(recent_creates).where(recent_creates.c.at < time.time() - REPEAT_WINDOW_S))
+    record_id = conn.execute(select(recent_creates.c.record_id).where(
+        recent_creates.c.request_key == request_key, recent_creates.c.workspace_id == workspace_id
+    )).scalar()
+    if record_id is None:
+        return None
+    exists = conn.execute(select(table.c.id).where(table.c.id == record_id, table.c.workspace_id == workspace_id))
+    return record_id if exists.scalar() is not None else None
+
+
+def _remember_create(conn: Connection, workspace_id: int, request_key: str | None, record_id: int) -> None:
+    if request_key is not None:
+        conn.execute(delete(recent_creates).where(recent_creates.c.request_key == request_key))
+        conn.execute(insert(recent_creates).values(
+            request_key=request_key, workspace_id=workspace_id, record_id=record_id, at=time.time()
+        ))
+
+
 def add_interview(
     engine: Engine,
     workspace_id: int,
@@ -512,16 +549,23 @@ def add_interview(
     contact_organisation: str = "",
     notes: str = "",
     option_ids: Sequence[int],
+    request_key: str | None = None,
 ) -> int:
+    """Log an interview; returns its id. The same `request_key` again within REPEAT_WINDOW_S
+    returns the interview it created (a double-clicked save logs one)."""
     values = _interview_values(kind, date, contact_name, contact_role, contact_organisation, notes)
     with _write(engine) as conn:
-        _touch(conn, workspace_id)
+        _touch(conn, workspace_id)  # also serialises this workspace's writes: a repeat sees the first
+        created = _created_already(conn, workspace_id, interviews, request_key)
+        if created is not None:
+            return created
         _check_room(conn, interviews, workspace_id, "interviews", MAX_INTERVIEWS)
         _check_option_ids(conn, workspace_id, option_ids)
         interview_id = conn.execute(
             insert(interviews).values(workspace_id=workspace_id, **values).returning(interviews.c.id)
         ).scalar_one()
         _link_options(conn, interview_id, option_ids)
+        _remember_create(conn, workspace_id, request_key, interview_id)
     return interview_id
 
 

@@ -188,3 +188,29 @@ def test_a_pending_note_is_emptied_refused_once_rated_and_gone_with_its_option(e
     storage.set_pending_note(engine, workspace_id, interview_id, employer, "network", "draft")
     storage.delete_interview(engine, workspace_id, interview_id)
     assert storage.pending_notes_of(engine, workspace_id, interview_id, employer) == {}
+
+
+def test_the_same_create_request_twice_creates_once(engine, rated, monkeypatch):
+    workspace_id, _, option_id = rated
+    first = storage.add_interview(engine, workspace_id, kind="self", date=DAY, option_ids=[option_id],
+                                  request_key="tab-a:save")
+    again = storage.add_interview(engine, workspace_id, kind="self", date=DAY, option_ids=[option_id],
+                                  request_key="tab-a:save")
+    other = storage.add_interview(engine, workspace_id, kind="self", date=DAY, option_ids=[option_id],
+                                  request_key="tab-b:save")
+    assert again == first != other
+    added = storage.add_option(engine, workspace_id, kind="career", name="Librarian", request_key="tab-a:add")
+    assert storage.add_option(engine, workspace_id, kind="career", name="Librarian", request_key="tab-a:add") == added
+    with pytest.raises(TenfoldError, match="already"):  # a different request: the name is taken
+        storage.add_option(engine, workspace_id, kind="career", name="Librarian", request_key="tab-b:add")
+    # Deleted since, or long ago: the same request creates again.
+    storage.delete_option(engine, workspace_id, added)
+    storage.add_option(engine, workspace_id, kind="career", name="Librarian", request_key="tab-a:add")
+    assert [o.name for o in storage.load_workspace(engine, workspace_id).options] == ["Nursing", "Librarian"]
+    from core.storage import workspace as storage_workspace
+
+    later = storage_workspace.time.time() + storage_workspace.REPEAT_WINDOW_S + 1
+    monkeypatch.setattr(storage_workspace.time, "time", lambda: later)
+    assert storage.add_interview(engine, workspace_id, kind="self", date=DAY, option_ids=[option_id],
+                                 request_key="tab-a:save") not in (first, other)
+    assert len(storage.load_workspace(engine, workspace_id).interviews) == 4
