@@ -12,6 +12,7 @@ import streamlit as st
 
 from core import storage
 from core.dimensions import DIMENSIONS, SCORE_MAX, SCORE_MIN, Dimension
+from core.words import count
 from ui import database, escape_md, messages, router, workspace
 from ui.presentation import notes_hidden_caption, presentation_mode
 
@@ -155,7 +156,7 @@ if edit_entry is not None and edit_entry.open:
             st.caption("Removing an option here also removes this interview's ratings of it.")
             st.form_submit_button("Save changes", on_click=_save_details, args=(selected_id,))
         if st.session_state.get("interviews_confirm_delete") == selected_id:
-            st.warning(f"Delete this interview and its {len(entry.ratings)} rating(s)? This cannot be undone.")
+            st.warning(f"Delete this interview and its {count(len(entry.ratings), 'rating')}? This cannot be undone.")
             c1, c2 = st.columns(2)
             c1.button("Yes, delete", key=prefix + "delete_yes", type="primary",
                       on_click=_delete_entry, args=(selected_id,))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from core import storage
+from core.words import count, full_stop
 from ui import database, escape_md, messages, workspace
 from ui.presentation import notes_hidden_caption, presentation_mode
 
@@ -37,7 +38,7 @@ def _add() -> None:
         ),
     )
     if added is not None:
-        messages.flash(f"Added {name.strip()}.")
+        messages.flash(full_stop(f"Added {name.strip()}"))
         st.session_state["options_add_name"] = ""
 
 
@@ -94,7 +95,7 @@ def _save_field(option_id: int, field: str, shown: str | int | None) -> None:
 
 
 def _delete(option_id: int, name: str) -> None:
-    messages.attempt(lambda: storage.delete_option(engine, opened.id, option_id), f"Deleted {name}.")
+    messages.attempt(lambda: storage.delete_option(engine, opened.id, option_id), full_stop(f"Deleted {name}"))
     st.session_state.pop("options_confirm_delete", None)
 
 
@@ -130,16 +131,27 @@ for kind, title in (("career", "Careers"), ("employer", "Employers")):
                 continue
             st.text_area("Notes", key=prefix + "notes", max_chars=10_000, on_change=_save_field,
                          args=(option_id, "notes", option.notes))
+            # A career's employers fill the dimensions they have no rating on from the career's own
+            # ratings (docs/scoring.md, "Inheritance"): deleting it takes that away from them.
+            employers = sum(o.career == option.id for o in ws.options)
             if st.session_state.get("options_confirm_delete") == option_id:
-                count = storage.option_rating_count(engine, opened.id, option_id)
-                st.warning(f"Delete **{escape_md(option.name)}** and its {count} rating(s)? This cannot be undone.")
+                ratings = storage.option_rating_count(engine, opened.id, option_id)
+                inherited = (
+                    f" Its {count(employers, 'employer')} will no longer inherit its ratings on the "
+                    "dimensions they have not rated themselves."
+                    if employers else ""
+                )
+                st.warning(
+                    f"Delete **{escape_md(option.name)}** and its {count(ratings, 'rating')}?{inherited} "
+                    "This cannot be undone."
+                )
                 c1, c2 = st.columns(2)
                 c1.button("Yes, delete", key=prefix + "delete_yes", type="primary",
                           on_click=_delete, args=(option_id, option.name))
                 c2.button("Cancel", key=prefix + "delete_no",
                           on_click=lambda: st.session_state.pop("options_confirm_delete", None))
             elif st.button("Delete", key=prefix + "delete"):
-                if storage.option_rating_count(engine, opened.id, option_id) == 0:
+                if storage.option_rating_count(engine, opened.id, option_id) == 0 and not employers:
                     _delete(option_id, option.name)
                 else:
                     st.session_state["options_confirm_delete"] = option_id

@@ -13,6 +13,7 @@ import streamlit as st
 
 from core import storage
 from core.models import limit_problems
+from core.words import count
 from ui import escape_md, presentation
 from ui.counsellor import counsellor_workshop_id, require_view, viewing
 from ui.database import Opened, engine, load_opened
@@ -132,6 +133,6 @@ def sidebar_summary(ref: storage.WorkspaceRef | None) -> None:
             return
         st.markdown(f"**{escape_md(ref.name or 'My workspace')}**")
         st.caption(
-            f"{ref.options} option{'s' if ref.options != 1 else ''} · "
-            + (f"{ref.interviews} interviews and self-assessments" if ref.interviews != 1 else "1 interview")
+            f"{count(ref.options, 'option')} · "
+            f"{count(ref.interviews, 'interview or self-assessment', 'interviews and self-assessments')}"
         )

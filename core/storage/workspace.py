@@ -445,6 +445,7 @@ def delete_option(engine: Engine, workspace_id: int, option_id: int) -> None:
         # Explicit deletes (not only ON DELETE rules) so SQLite and PostgreSQL behave alike.
         conn.execute(update(options).where(options.c.career_id == option_id).values(career_id=None))
         conn.execute(delete(ratings).where(ratings.c.option_id == option_id))
+        conn.execute(delete(pending_notes).where(pending_notes.c.option_id == option_id))
         conn.execute(delete(interview_options).where(interview_options.c.option_id == option_id))
         conn.execute(delete(options).where(options.c.id == option_id))
 
@@ -670,6 +671,7 @@ def delete_interview(engine: Engine, workspace_id: int, interview_id: int) -> No
         _touch(conn, workspace_id)
         _check_interview(conn, workspace_id, interview_id)
         conn.execute(delete(ratings).where(ratings.c.interview_id == interview_id))
+        conn.execute(delete(pending_notes).where(pending_notes.c.interview_id == interview_id))
         conn.execute(delete(interview_options).where(interview_options.c.interview_id == interview_id))
         conn.execute(delete(interviews).where(interviews.c.id == interview_id))
 
@@ -922,6 +924,7 @@ def import_workspace(engine: Engine, workspace: Workspace, *, replace_id: int | 
 def _clear_workspace(conn: Connection, workspace_id: int) -> None:
     interview_ids = select(interviews.c.id).where(interviews.c.workspace_id == workspace_id)
     conn.execute(delete(ratings).where(ratings.c.interview_id.in_(interview_ids)))
+    conn.execute(delete(pending_notes).where(pending_notes.c.interview_id.in_(interview_ids)))
     conn.execute(delete(interview_options).where(interview_options.c.interview_id.in_(interview_ids)))
     conn.execute(delete(interviews).where(interviews.c.workspace_id == workspace_id))
     conn.execute(update(options).where(options.c.workspace_id == workspace_id).values(career_id=None))
