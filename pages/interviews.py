@@ -12,6 +12,7 @@ import streamlit as st
 
 from core import storage
 from core.dimensions import DIMENSIONS, SCORE_MAX, SCORE_MIN, Dimension
+from core.models import NAME_MAX
 from core.words import count
 from ui import database, escape_md, messages, router, workspace
 from ui.presentation import notes_hidden_caption, presentation_mode
@@ -74,9 +75,11 @@ def _detail_fields(prefix: str) -> None:
     c1.radio("What was it?", list(KIND_LABELS), key=prefix + "kind", format_func=KIND_LABELS.get, horizontal=True)
     c2.date_input("Date", key=prefix + "date", max_value=dt.date.today() + dt.timedelta(days=366), format="YYYY-MM-DD")
     c1, c2, c3 = st.columns(3)
-    c1.text_input("Contact's name", key=prefix + "contact", max_chars=120, help="Not needed for a self-assessment.")
-    c2.text_input("Their role", key=prefix + "role", max_chars=120)
-    c3.text_input("Organisation", key=prefix + "org", max_chars=120)
+    # No max_chars: the browser would refuse a longer paste whole, silently; storage says why instead.
+    limit = f"At most {NAME_MAX} characters."
+    c1.text_input("Contact's name", key=prefix + "contact", help=f"Not needed for a self-assessment. {limit}")
+    c2.text_input("Their role", key=prefix + "role", help=limit)
+    c3.text_input("Organisation", key=prefix + "org", help=limit)
     st.multiselect(
         "Which careers and employers did it inform?",
         list(option_names),

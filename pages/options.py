@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from core import storage
+from core.models import NAME_MAX
 from core.words import count, full_stop
 from ui import database, escape_md, messages, workspace
 from ui.presentation import notes_hidden_caption, presentation_mode
@@ -49,7 +50,9 @@ else:
         st.markdown("**Add a career or an employer**")
         cols = st.columns([1, 2, 2])
         cols[0].radio("Kind", ["career", "employer"], key="options_add_kind", format_func=str.capitalize)
-        cols[1].text_input("Name", key="options_add_name", max_chars=120, placeholder="e.g. Registered nurse")
+        # No max_chars: the browser would refuse a longer paste whole, silently; storage says why instead.
+        cols[1].text_input("Name", key="options_add_name", placeholder="e.g. Registered nurse",
+                           help=f"At most {NAME_MAX} characters.")
         cols[2].selectbox(
             "Belongs to career (employers only)",
             [NO_CAREER, *career_names],
@@ -119,7 +122,7 @@ for kind, title in (("career", "Careers"), ("employer", "Employers")):
             # Widgets show the database's values on every run (another tab may have changed them).
             st.session_state[prefix + "name"] = option.name
             st.session_state[prefix + "notes"] = option.notes
-            st.text_input("Name", key=prefix + "name", max_chars=120, on_change=_save_field,
+            st.text_input("Name", key=prefix + "name", help=f"At most {NAME_MAX} characters.", on_change=_save_field,
                           args=(option_id, "name", option.name), disabled=presentation_mode())
             if kind == "employer":
                 st.session_state[prefix + "career"] = int(option.career) if option.career else NO_CAREER

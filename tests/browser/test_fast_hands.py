@@ -133,3 +133,17 @@ def test_the_demo_opens_even_if_the_sidebar_was_clicked_at_once_on_a_busy_machin
             _demo_then_options_at_once(page, server)
     finally:
         context.close()
+
+
+def test_a_name_pasted_over_the_limit_stays_in_the_field_with_a_message(page, server):
+    token = _start_workspace(page, server)
+    ui.nav(page, "Options")
+    long_name = "Registered nurse in a large teaching hospital " * 4  # 188 characters
+    field = ui.keyed(page, "options_add_name").locator("input")
+    field.click()
+    page.keyboard.insert_text(long_name)  # as a paste arrives: one input event with all of it
+    expect(field).to_have_value(long_name)
+    ui.click_button(page, "Add")
+    ui.expect_text(page, "The name can be at most 120 characters.")
+    expect(field).to_have_value(long_name)
+    assert _workspace_of(server, token).options == []
