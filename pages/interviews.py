@@ -13,6 +13,8 @@ import streamlit as st
 
 from core import storage
 from core.dimensions import DIMENSIONS, SCORE_MAX, SCORE_MIN, Dimension
+from core.models import NAME_MAX
+from core.words import count
 from ui import database, escape_md, messages, router, workspace
 from ui.next_step import next_step
 from ui.presentation import notes_hidden_caption, presentation_mode
@@ -53,16 +55,20 @@ def _details_from_state(prefix: str) -> dict:
     }
 
 
+def _clear_new_form() -> None:
+    for field in ("contact", "role", "org", "notes"):
+        st.session_state[f"interviews_new_{field}"] = ""
+    st.session_state["interviews_new_options"] = []
+
+
 def _log() -> None:
-    new_id = messages.attempt(
-        lambda: storage.add_interview(engine, opened.id, **_details_from_state("interviews_new_"))
-    )
+    details = _details_from_state("interviews_new_")
+    key = messages.request_key("interviews_new", sorted(details.items()))  # a double click logs once
+    new_id = messages.attempt(lambda: storage.add_interview(engine, opened.id, **details, request_key=key))
     if new_id is not None:
         messages.flash("Saved. Now rate what you learned, dimension by dimension.")
         st.session_state["interviews_selected"] = new_id
-        for field in ("contact", "role", "org", "notes"):
-            st.session_state[f"interviews_new_{field}"] = ""
-        st.session_state["interviews_new_options"] = []
+        _clear_new_form()
 
 
 def _detail_fields(prefix: str) -> None:
@@ -71,9 +77,11 @@ def _detail_fields(prefix: str) -> None:
     c1.radio("What was it?", list(KIND_LABELS), key=prefix + "kind", format_func=KIND_LABELS.get, horizontal=True)
     c2.date_input("Date", key=prefix + "date", max_value=dt.date.today() + dt.timedelta(days=366), format="YYYY-MM-DD")
     c1, c2, c3 = st.columns(3)
-    c1.text_input("Contact's name", key=prefix + "contact", max_chars=120, help="Not needed for a self-assessment.")
-    c2.text_input("Their role", key=prefix + "role", max_chars=120)
-    c3.text_input("Organisation", key=prefix + "org", max_chars=120)
+    # No max_chars: the browser would refuse a longer paste whole, silently; storage says why instead.
+    limit = f"At most {NAME_MAX} characters."
+    c1.text_input("Contact's name", key=prefix + "contact", help=f"Not needed for a self-assessment. {limit}")
+    c2.text_input("Their role", key=prefix + "role", help=limit)
+    c3.text_input("Organisation", key=prefix + "org", help=limit)
     st.multiselect(
         "Which careers and employers did it inform?",
         list(option_names),
@@ -146,8 +154,10 @@ def _interview_table(open_id: int) -> None:
     )
 
 
-count = len(entry_ids)
-st.markdown(f"**All your interviews and self-assessments ({count})**: tick the box at the start of a row to open it.")
+interview_count = len(entry_ids)
+st.markdown(
+    f"**All your interviews and self-assessments ({interview_count})**: tick the box at the start of a row to open it."
+)
 _interview_table(st.session_state["interviews_selected"])
 selected_id = st.selectbox("Open interview", entry_ids, key="interviews_selected", format_func=_entry_label)
 entry = next(i for i in ws.interviews if int(i.id) == selected_id)
@@ -198,7 +208,7 @@ if edit_entry is not None and edit_entry.open:
             st.caption("Removing an option here also removes this interview's ratings of it.")
             st.form_submit_button("Save changes", on_click=_save_details, args=(selected_id,))
         if st.session_state.get("interviews_confirm_delete") == selected_id:
-            st.warning(f"Delete this interview and its {len(entry.ratings)} rating(s)? This cannot be undone.")
+            st.warning(f"Delete this interview and its {count(len(entry.ratings), 'rating')}? This cannot be undone.")
             c1, c2 = st.columns(2)
             c1.button("Yes, delete", key=prefix + "delete_yes", type="primary",
                       on_click=_delete_entry, args=(selected_id,))
@@ -218,13 +228,17 @@ rated_option = st.radio(
     format_func=lambda option_id: escape_md(option_names[option_id]),
 )
 existing = {r.dimension: r for r in entry.ratings if int(r.option) == rated_option}
+# Notes typed before their rating, kept until a score is chosen (not when presenting: notes are hidden).
+pending = storage.pending_notes_of(engine, opened.id, selected_id, rated_option) if private_shown else {}
 for dimension in DIMENSIONS:  # every run of the page starts the rows from what the database holds
     key = f"rate_{selected_id}_{rated_option}_{dimension.key}"
     rating = existing.get(dimension.key)
     st.session_state[key + "_score"] = rating.score if rating else None
     # What this tab last showed as saved: each save is checked against it (no lost updates).
     st.session_state[key + "_saved"] = rating.score if rating else None
-    st.session_state[key + "_note"] = st.session_state[key + "_saved_note"] = rating.note if rating else ""
+    st.session_state[key + "_note"] = st.session_state[key + "_saved_note"] = (
+        rating.note if rating else pending.get(dimension.key, "")
+    )
 COUNT_FRAGMENT = "interviews_rated_count"
 
 
@@ -253,7 +267,8 @@ def _scale_and_questions(dimension: Dimension) -> str:
 # rating the count too), not the whole page, which keeps a room of participants rating at once
 # quick (bench/load.py); clearing a rating reruns the page, to empty its note. Notes stay outside
 # fragments: Streamlit drops a fragment's last edit when the user switches page straight from the
-# field. A note typed before its rating is kept in the field and saved with the rating.
+# field. A note typed before its rating is saved as a pending note, which the rating takes when its
+# score is chosen (storage.set_pending_note).
 SCORES = list(range(SCORE_MIN, SCORE_MAX + 1))
 
 
@@ -282,6 +297,8 @@ def _save_score(interview_id: int, option_id: int, dimension: str) -> None:
     if score is None:  # cleared, and its note with it
         st.session_state[key + "_note"] = st.session_state[key + "_saved_note"] = ""
         st.rerun()  # from a callback: the whole page
+    elif before is None and st.session_state.get(key + "_saved_note"):
+        st.rerun()  # a pending note went with it: the whole page, without its "Note kept" hint
     elif before is None:
         st.session_state[key + "_saved_note"] = saved.note
         router.rerun_fragments(COUNT_FRAGMENT)  # a first rating: the count, not this control again
@@ -291,9 +308,11 @@ def _save_note(interview_id: int, option_id: int, dimension: str) -> None:
     """Save the note alone, from the note this tab showed: one changed in another tab is refused."""
     key = f"rate_{interview_id}_{option_id}_{dimension}"
     note = st.session_state.get(key + "_note", "")
-    if st.session_state.get(key + "_saved") is None:  # a note, not rated yet: it waits for the rating
-        label = next(d.label for d in DIMENSIONS if d.key == dimension)
-        messages.flash(f"Pick a rating for {label} to keep this note: a note is saved with its rating.", "warning")
+    if st.session_state.get(key + "_saved") is None:  # not rated yet: the note waits for its rating
+        if messages.attempt(lambda: storage.set_pending_note(
+            engine, opened.id, interview_id, option_id, dimension, note,
+        )) is None and note:
+            messages.flash(f"Your note was not saved: '{note}'.", "warning")
         return
     saved = messages.attempt(lambda: storage.set_rating_note(
         engine, opened.id, interview_id, option_id, dimension, note,
@@ -342,5 +361,7 @@ for dimension in DIMENSIONS:
                     on_change=_save_note,
                     args=(selected_id, rated_option, dimension.key),
                 )
+                if st.session_state.get(key + "_saved") is None and st.session_state.get(key + "_saved_note"):
+                    st.caption("Note kept. Choose a rating above to go with it.")
 
 next_step("weights", "say how much each dimension matters to you")

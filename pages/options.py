@@ -5,6 +5,8 @@ from __future__ import annotations
 import streamlit as st
 
 from core import storage
+from core.models import NAME_MAX
+from core.words import count, full_stop
 from ui import database, escape_md, messages, workspace
 from ui.next_step import next_step
 from ui.presentation import notes_hidden_caption, presentation_mode
@@ -25,17 +27,20 @@ def _career_label(career_id: int) -> str:
 def _add() -> None:
     kind = st.session_state["options_add_kind"]
     career = st.session_state.get("options_add_career", NO_CAREER)
+    name = st.session_state["options_add_name"]
+    key = messages.request_key("options_add", (kind, name, career))  # a double click adds once
     added = messages.attempt(
         lambda: storage.add_option(
             engine,
             opened.id,
             kind=kind,
-            name=st.session_state["options_add_name"],
+            name=name,
             career_id=career if kind == "employer" and career != NO_CAREER else None,
+            request_key=key,
         ),
     )
     if added is not None:
-        messages.flash(f"Added {st.session_state['options_add_name'].strip()}.")
+        messages.flash(full_stop(f"Added {name.strip()}"))
         st.session_state["options_add_name"] = ""
 
 
@@ -46,7 +51,9 @@ else:
         st.markdown("**Add a career or an employer**")
         cols = st.columns([1, 2, 2])
         cols[0].radio("Kind", ["career", "employer"], key="options_add_kind", format_func=str.capitalize)
-        cols[1].text_input("Name", key="options_add_name", max_chars=120, placeholder="e.g. Registered nurse")
+        # No max_chars: the browser would refuse a longer paste whole, silently; storage says why instead.
+        cols[1].text_input("Name", key="options_add_name", placeholder="e.g. Registered nurse",
+                           help=f"At most {NAME_MAX} characters.")
         cols[2].selectbox(
             "Belongs to career (employers only)",
             [NO_CAREER, *career_names],
@@ -106,7 +113,7 @@ def _save_field(option_id: int, field: str, shown: str | int | None) -> None:
 
 
 def _delete(option_id: int, name: str) -> None:
-    messages.attempt(lambda: storage.delete_option(engine, opened.id, option_id), f"Deleted {name}.")
+    messages.attempt(lambda: storage.delete_option(engine, opened.id, option_id), full_stop(f"Deleted {name}"))
     st.session_state.pop("options_confirm_delete", None)
 
 
@@ -130,7 +137,7 @@ for kind, title in (("career", "Careers"), ("employer", "Employers")):
             # Widgets show the database's values on every run (another tab may have changed them).
             st.session_state[prefix + "name"] = option.name
             st.session_state[prefix + "notes"] = option.notes
-            st.text_input("Name", key=prefix + "name", max_chars=120, on_change=_save_field,
+            st.text_input("Name", key=prefix + "name", help=f"At most {NAME_MAX} characters.", on_change=_save_field,
                           args=(option_id, "name", option.name), disabled=presentation_mode())
             if kind == "employer":
                 st.session_state[prefix + "career"] = int(option.career) if option.career else NO_CAREER
@@ -142,16 +149,27 @@ for kind, title in (("career", "Careers"), ("employer", "Employers")):
                 continue
             st.text_area("Notes", key=prefix + "notes", max_chars=10_000, on_change=_save_field,
                          args=(option_id, "notes", option.notes))
+            # A career's employers fill the dimensions they have no rating on from the career's own
+            # ratings (docs/scoring.md, "Inheritance"): deleting it takes that away from them.
+            employers = sum(o.career == option.id for o in ws.options)
             if st.session_state.get("options_confirm_delete") == option_id:
-                count = storage.option_rating_count(engine, opened.id, option_id)
-                st.warning(f"Delete **{escape_md(option.name)}** and its {count} rating(s)? This cannot be undone.")
+                ratings = storage.option_rating_count(engine, opened.id, option_id)
+                inherited = (
+                    f" Its {count(employers, 'employer')} will no longer inherit its ratings on the "
+                    "dimensions they have not rated themselves."
+                    if employers else ""
+                )
+                st.warning(
+                    f"Delete **{escape_md(option.name)}** and its {count(ratings, 'rating')}?{inherited} "
+                    "This cannot be undone."
+                )
                 c1, c2 = st.columns(2)
                 c1.button("Yes, delete", key=prefix + "delete_yes", type="primary",
                           on_click=_delete, args=(option_id, option.name))
                 c2.button("Cancel", key=prefix + "delete_no",
                           on_click=lambda: st.session_state.pop("options_confirm_delete", None))
             elif st.button("Delete", key=prefix + "delete"):
-                if storage.option_rating_count(engine, opened.id, option_id) == 0:
+                if storage.option_rating_count(engine, opened.id, option_id) == 0 and not employers:
                     _delete(option_id, option.name)
                 else:
                     st.session_state["options_confirm_delete"] = option_id

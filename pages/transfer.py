@@ -26,6 +26,7 @@ from core.decision import Decision
 from core.models import Workspace
 from core.robustness import DRAWS
 from core.summary import summary_bytes
+from core.words import count
 from core.workspace_file import (
     MAX_FILE_BYTES,
     WorkspaceFileError,
@@ -291,7 +292,8 @@ def _import() -> None:
             return
         current = f"“{escape_md(ref.name)}”" if ref.name else "your current workspace"
         st.caption(
-            f"Everything in {current} ({ref.options} options, {ref.interviews} interviews and self-assessments) "
+            f"Everything in {current} ({count(ref.options, 'option')}, "
+            f"{count(ref.interviews, 'interview or self-assessment', 'interviews and self-assessments')}) "
             "is deleted and replaced by the file's contents. Its private link stays the same. Download its "
             "workspace file first if you may want it back."
         )

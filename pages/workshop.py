@@ -10,6 +10,7 @@ import streamlit as st
 
 from core import access, storage
 from core.access import DISPLAY_NAME_MAX, PASSCODE_MAX, PASSCODE_RULE, WORKSHOP_NAME_MAX
+from core.words import full_stop_after
 from ui import counsellor, database, escape_md, messages, router, workspace
 
 TASKS = {"join": "Join a workshop", "run": "Run a workshop", "sign_in": "Counsellor sign-in"}
@@ -49,7 +50,8 @@ def _leave() -> None:
 if member is not None:
     with st.container(border=True, key="workshop_mine"):
         st.header(f"Your workshop: {escape_md(member.workshop.name)}")
-        st.markdown(f"Your counsellor sees you as **{escape_md(member.display_name)}**.")
+        name = member.display_name
+        st.markdown(f"Your counsellor sees you as **{escape_md(name)}**{full_stop_after(name)}")
         st.session_state["workshop_share"] = member.shared
         st.toggle("Share my workspace with my counsellor", key="workshop_share", on_change=_set_sharing)
         if member.shared:

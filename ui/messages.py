@@ -1,18 +1,22 @@
-"""Plain messages: flashed by a callback, shown at the top of the next run; and `attempt`, the one
-way a page saves, which turns a refused or failed change into such a message."""
+"""Plain messages: flashed by a callback, shown at the top of the next run; `attempt`, the one
+way a page saves, which turns a refused or failed change into such a message; and `request_key`,
+which keeps a double-clicked create from creating twice."""
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
 from typing import Any
 
 import streamlit as st
 from sqlalchemy.exc import OperationalError
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from core.models import TenfoldError
 from ui import escape_md
 from ui.counsellor import viewing
 from ui.router import ensure_router
+from ui.streamlit_workarounds import uninterrupted_session_state
 
 FLASH_KEY = "flash_messages"
 DATABASE_UNREACHABLE = (
@@ -22,7 +26,8 @@ DATABASE_UNREACHABLE = (
 
 
 def flash(message: str, kind: str = "success") -> None:
-    st.session_state.setdefault(FLASH_KEY, []).append((kind, message))
+    with uninterrupted_session_state() as state:  # said even if a click came meanwhile
+        state[FLASH_KEY] = [*(state[FLASH_KEY] if FLASH_KEY in state else []), (kind, message)]  # noqa: SIM401 (no get())
 
 
 def show_flash() -> None:
@@ -57,3 +62,13 @@ def attempt(action: Callable[[], Any], success: str | None = None) -> Any:
     if success:
         flash(success)
     return result
+
+
+
+def request_key(form: str, values: object) -> str:
+    """The key of this tab's submit of `form` with `values`: the same click sent twice (a double
+    click, or a click resent while a busy server was answering) has the same key, so storage
+    creates once (storage.REPEAT_WINDOW_S)."""
+    ctx = get_script_run_ctx()
+    tab = ctx.session_id if ctx is not None else ""
+    return hashlib.sha256(repr((tab, form, values)).encode()).hexdigest()

@@ -6,7 +6,9 @@ behaves so, and fail with "upstream fixed ...: remove ..." once it does not.
 For the server:
 - `leave_folder_mode` — a page opened by its own URL in a fresh process runs through app.py too;
 - `disable_nagle` — replies leave without waiting for the browser's delayed acknowledgement;
-- `browser_secret` — a secret only this browser holds, from Streamlit's own per-browser cookie.
+- `browser_secret` — a secret only this browser holds, from Streamlit's own per-browser cookie;
+- `uninterrupted_session_state`, `keep_in_session` — a callback's writes to session state land
+  even if a click came meanwhile.
 
 For AppTest (tests and bench/ only; they import Streamlit's testing package when called):
 - `route_apptest_through_entrypoint` — every AppTest run goes through app.py, as on the server;
@@ -30,6 +32,36 @@ from streamlit.runtime.pages_manager import PagesManager
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 # --- the server -----------------------------------------------------------------------------------
+
+
+@contextlib.contextmanager
+def uninterrupted_session_state() -> Iterator[Any]:
+    """This tab's session state, to read and write in a callback without being stopped halfway
+    because the browser has asked for another run meanwhile (a click on the sidebar, or the second
+    click of a double click, while a callback was creating something).
+
+    Upstream: every read and write of `st.session_state` first checks for such a request
+    (SafeSessionState's yield callback) and, if there is one, stops the run there, before the
+    write: the callback's work is done (the demo created, the option added) but what it meant to
+    remember is lost (the token that opens the demo, that the option was added), and the next run
+    shows "No workspace open" or adds the option again (issue 13). Write only plain values inside.
+    """
+    from streamlit.runtime.state.session_state_proxy import get_session_state
+
+    safe = get_session_state()
+    state, lock = getattr(safe, "_state", None), getattr(safe, "_lock", None)
+    if state is None or lock is None:  # another shape upstream: plain access, interruptible
+        yield st.session_state
+        return
+    with lock:
+        yield state
+
+
+def keep_in_session(values: dict[str, Any]) -> None:
+    """Store `values` in this tab's session state, all of them, even if a click came meanwhile."""
+    with uninterrupted_session_state() as state:
+        for key, value in values.items():
+            state[key] = value
 
 
 def leave_folder_mode() -> None:

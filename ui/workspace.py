@@ -13,11 +13,13 @@ import streamlit as st
 
 from core import storage
 from core.models import limit_problems
+from core.words import count
 from ui import escape_md, presentation
 from ui.counsellor import counsellor_workshop_id, require_view, viewing
 from ui.database import Opened, engine, load_opened
 from ui.presentation import presentation_mode
 from ui.router import ensure_router, page
+from ui.streamlit_workarounds import keep_in_session
 
 TOKEN_PARAM = "w"
 TOKEN_KEY = "workspace_token"
@@ -41,7 +43,10 @@ def sync_token_with_url() -> str | None:
 
 
 def open_workspace(token: str) -> None:
-    st.session_state[TOKEN_KEY] = token
+    """Open `token`'s workspace in this tab, also when a click made meanwhile (the sidebar) stops
+    this run at once: the next run, whatever its page, finds the token in the session and puts it
+    back into the URL (sync_token_with_url)."""
+    keep_in_session({TOKEN_KEY: token})
     st.query_params[TOKEN_PARAM] = token
     if presentation_mode():
         ref = storage.find_workspace(engine(), token)
@@ -128,6 +133,6 @@ def sidebar_summary(ref: storage.WorkspaceRef | None) -> None:
             return
         st.markdown(f"**{escape_md(ref.name or 'My workspace')}**")
         st.caption(
-            f"{ref.options} option{'s' if ref.options != 1 else ''} · "
-            + (f"{ref.interviews} interviews and self-assessments" if ref.interviews != 1 else "1 interview")
+            f"{count(ref.options, 'option')} · "
+            f"{count(ref.interviews, 'interview or self-assessment', 'interviews and self-assessments')}"
         )

@@ -155,6 +155,29 @@ ratings = Table(
     UniqueConstraint("interview_id", "option_id", "dimension", name="uq_rating"),
 )
 
+# A note typed for a dimension not rated yet (interview, option, dimension): kept until its score is
+# chosen, then it becomes the rating's note (core/storage/workspace.py). Not part of a workspace file.
+pending_notes = Table(
+    "pending_notes",
+    metadata,
+    Column("interview_id", Integer, ForeignKey("interviews.id", ondelete="CASCADE"), primary_key=True),
+    Column("option_id", Integer, ForeignKey("options.id", ondelete="CASCADE"), primary_key=True),
+    Column("dimension", String(32), primary_key=True),
+    Column("note", Text, nullable=False),
+)
+
+# Creates already made, by the key of the request that made them (a tab's submit of a form with
+# given values): the same request again within REPEAT_WINDOW_S (a double click, a resent click)
+# returns what it created instead of creating it twice. `at` in epoch seconds.
+recent_creates = Table(
+    "recent_creates",
+    metadata,
+    Column("request_key", String(64), primary_key=True),
+    Column("workspace_id", Integer, ForeignKey("workspaces.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("record_id", Integer, nullable=False),
+    Column("at", Float, nullable=False),
+)
+
 # What a browser may reopen after a reload without a private link (core/storage/browsers.py).
 browser_memory = Table(
     "browser_memory",

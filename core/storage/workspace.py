@@ -14,11 +14,12 @@ import hashlib
 import json
 import re
 import secrets
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from pydantic import TypeAdapter
-from sqlalchemy import Connection, Engine, Row, Select, Table, bindparam, delete, func, insert, select, update
+from sqlalchemy import Connection, Engine, Row, Select, Table, and_, bindparam, delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from core.dimensions import DIMENSION_KEYS
@@ -53,7 +54,9 @@ from core.storage.schema import (
     interview_options,
     interviews,
     options,
+    pending_notes,
     ratings,
+    recent_creates,
     retired_ids,
     weight_elicitation,
     weights,
@@ -353,15 +356,21 @@ def add_option(
     name: str,
     career_id: int | None = None,
     notes: str = "",
+    request_key: str | None = None,
 ) -> int:
+    """Add an option; returns its id. The same `request_key` again within REPEAT_WINDOW_S returns
+    the option it added (a double-clicked "Add" adds once, without "already exists")."""
     option = _option(_NEW, kind, name, notes, career_id)
     with _write(engine) as conn:
         _touch(conn, workspace_id)
+        created = _created_already(conn, workspace_id, options, request_key)
+        if created is not None:
+            return created
         _check_room(conn, options, workspace_id, "options", MAX_OPTIONS)
         _check_name_free(conn, workspace_id, option.name)
         _check_career(conn, workspace_id, option.name, career_id)
         try:
-            return conn.execute(
+            option_id = conn.execute(
                 insert(options)
                 .values(
                     workspace_id=workspace_id,
@@ -376,6 +385,8 @@ def add_option(
             ).scalar_one()
         except IntegrityError as error:  # a concurrent add of the same name
             raise TenfoldError(sentence(option_name_taken(option.name))) from error
+        _remember_create(conn, workspace_id, request_key, option_id)
+        return option_id
 
 
 def update_option(
@@ -451,6 +462,7 @@ def delete_option(engine: Engine, workspace_id: int, option_id: int) -> None:
         # Explicit deletes (not only ON DELETE rules) so SQLite and PostgreSQL behave alike.
         conn.execute(update(options).where(options.c.career_id == option_id).values(career_id=None))
         conn.execute(delete(ratings).where(ratings.c.option_id == option_id))
+        conn.execute(delete(pending_notes).where(pending_notes.c.option_id == option_id))
         conn.execute(delete(interview_options).where(interview_options.c.option_id == option_id))
         conn.execute(delete(options).where(options.c.id == option_id))
 
@@ -520,6 +532,33 @@ def _interview_values(
     }
 
 
+# A request made again within this time is the same request resent (a double click, or a click a
+# busy server received twice), not a new one.
+REPEAT_WINDOW_S = 10.0
+
+
+def _created_already(conn: Connection, workspace_id: int, table: Table, request_key: str | None) -> int | None:
+    """The id of the record that `request_key` created in this workspace just now, if it still exists."""
+    if request_key is None:
+        return None
+    conn.execute(delete(recent_creates).where(recent_creates.c.at < time.time() - REPEAT_WINDOW_S))
+    record_id = conn.execute(select(recent_creates.c.record_id).where(
+        recent_creates.c.request_key == request_key, recent_creates.c.workspace_id == workspace_id
+    )).scalar()
+    if record_id is None:
+        return None
+    exists = conn.execute(select(table.c.id).where(table.c.id == record_id, table.c.workspace_id == workspace_id))
+    return record_id if exists.scalar() is not None else None
+
+
+def _remember_create(conn: Connection, workspace_id: int, request_key: str | None, record_id: int) -> None:
+    if request_key is not None:
+        conn.execute(delete(recent_creates).where(recent_creates.c.request_key == request_key))
+        conn.execute(insert(recent_creates).values(
+            request_key=request_key, workspace_id=workspace_id, record_id=record_id, at=time.time()
+        ))
+
+
 def add_interview(
     engine: Engine,
     workspace_id: int,
@@ -531,16 +570,23 @@ def add_interview(
     contact_organisation: str = "",
     notes: str = "",
     option_ids: Sequence[int],
+    request_key: str | None = None,
 ) -> int:
+    """Log an interview; returns its id. The same `request_key` again within REPEAT_WINDOW_S
+    returns the interview it created (a double-clicked save logs one)."""
     values = _interview_values(kind, date, contact_name, contact_role, contact_organisation, notes)
     with _write(engine) as conn:
-        _touch(conn, workspace_id)
+        _touch(conn, workspace_id)  # also serialises this workspace's writes: a repeat sees the first
+        created = _created_already(conn, workspace_id, interviews, request_key)
+        if created is not None:
+            return created
         _check_room(conn, interviews, workspace_id, "interviews", MAX_INTERVIEWS)
         _check_option_ids(conn, workspace_id, option_ids)
         interview_id = conn.execute(
             insert(interviews).values(workspace_id=workspace_id, **values).returning(interviews.c.id)
         ).scalar_one()
         _link_options(conn, interview_id, option_ids)
+        _remember_create(conn, workspace_id, request_key, interview_id)
     return interview_id
 
 
@@ -609,6 +655,9 @@ def update_interview(
             conn.execute(
                 delete(ratings).where(ratings.c.interview_id == interview_id, ratings.c.option_id.not_in(option_ids))
             )
+            conn.execute(delete(pending_notes).where(
+                pending_notes.c.interview_id == interview_id, pending_notes.c.option_id.not_in(option_ids)
+            ))
             conn.execute(delete(interview_options).where(interview_options.c.interview_id == interview_id))
             _link_options(conn, interview_id, option_ids)
 
@@ -642,6 +691,7 @@ def delete_interview(engine: Engine, workspace_id: int, interview_id: int) -> No
         _touch(conn, workspace_id)
         _check_interview(conn, workspace_id, interview_id)
         conn.execute(delete(ratings).where(ratings.c.interview_id == interview_id))
+        conn.execute(delete(pending_notes).where(pending_notes.c.interview_id == interview_id))
         conn.execute(delete(interview_options).where(interview_options.c.interview_id == interview_id))
         conn.execute(delete(interviews).where(interviews.c.id == interview_id))
 
@@ -722,14 +772,20 @@ def set_rating_score(
     note: str = "",
 ) -> Rating:
     """Change the score of one rating alone, from the score the page showed (`expected`; None: not
-    rated). An existing rating keeps its note; a new one takes `note` (typed before its rating).
-    Returns the rating as stored."""
+    rated). An existing rating keeps its note; a new one takes `note` (typed before its rating), or
+    else the pending note saved for it (`set_pending_note`). Returns the rating as stored."""
     rating = _checked_rating(option_id, dimension, score, note)
     with _write(engine) as conn:
         _touch(conn, workspace_id)
         stored = _rating_row(conn, workspace_id, interview_id, option_id, rating.dimension)
         _check_unchanged("This rating was", None if stored is None else stored.score, expected)
         if stored is None:
+            pending = _pending_note_is(interview_id, option_id, rating.dimension)
+            if not rating.note:
+                rating = rating.model_copy(
+                    update={"note": conn.execute(select(pending_notes.c.note).where(pending)).scalar() or ""}
+                )
+            conn.execute(delete(pending_notes).where(pending))
             conn.execute(
                 insert(ratings).values(
                     interview_id=interview_id, option_id=option_id, dimension=rating.dimension,
@@ -765,6 +821,49 @@ def set_rating_note(
         _check_unchanged("This note was", stored.note, expected)
         conn.execute(update(ratings).where(ratings.c.id == stored.id).values(note=note))
     return note
+
+
+def _pending_note_is(interview_id: int, option_id: int, dimension: str):  # type: ignore[no-untyped-def]
+    """The condition selecting one pending note."""
+    return and_(
+        pending_notes.c.interview_id == interview_id,
+        pending_notes.c.option_id == option_id,
+        pending_notes.c.dimension == dimension,
+    )
+
+
+def set_pending_note(
+    engine: Engine, workspace_id: int, interview_id: int, option_id: int, dimension: str, note: str
+) -> str:
+    """Keep a note typed for a dimension not rated yet, until its score is chosen (an empty note
+    removes it). Refused when the dimension was rated meanwhile (in another tab). Returns the note."""
+    dimension = validated(_DIMENSION.validate_python, dimension, subjects={"": "The dimension"})
+    note = validated(_NOTE.validate_python, note or "", subjects={"": "A note"})
+    with _write(engine) as conn:
+        _touch(conn, workspace_id)
+        if _rating_row(conn, workspace_id, interview_id, option_id, dimension) is not None:
+            raise ChangedElsewhere("This dimension was rated in another tab or window. Reload to see it.")
+        conn.execute(delete(pending_notes).where(_pending_note_is(interview_id, option_id, dimension)))
+        if note:
+            conn.execute(insert(pending_notes).values(
+                interview_id=interview_id, option_id=option_id, dimension=dimension, note=note
+            ))
+    return note
+
+
+def pending_notes_of(engine: Engine, workspace_id: int, interview_id: int, option_id: int) -> dict[str, str]:
+    """The notes waiting for their rating, by dimension, for one interview's option."""
+    with _read(engine) as conn:
+        rows = conn.execute(
+            select(pending_notes.c.dimension, pending_notes.c.note)
+            .join(interviews, interviews.c.id == pending_notes.c.interview_id)
+            .where(
+                interviews.c.workspace_id == workspace_id,
+                pending_notes.c.interview_id == interview_id,
+                pending_notes.c.option_id == option_id,
+            )
+        ).all()
+    return {row.dimension: row.note for row in rows}
 
 
 def clear_rating(
@@ -921,6 +1020,7 @@ def import_workspace(engine: Engine, workspace: Workspace, *, replace_id: int | 
 def _clear_workspace(conn: Connection, workspace_id: int) -> None:
     interview_ids = select(interviews.c.id).where(interviews.c.workspace_id == workspace_id)
     conn.execute(delete(ratings).where(ratings.c.interview_id.in_(interview_ids)))
+    conn.execute(delete(pending_notes).where(pending_notes.c.interview_id.in_(interview_ids)))
     conn.execute(delete(interview_options).where(interview_options.c.interview_id.in_(interview_ids)))
     conn.execute(delete(interviews).where(interviews.c.workspace_id == workspace_id))
     conn.execute(update(options).where(options.c.workspace_id == workspace_id).values(career_id=None))
@@ -977,8 +1077,8 @@ def _insert_many(conn: Connection, table: Table, rows: list[dict[str, object]]) 
 # cascade, but deleting each explicitly does not depend on SQLite's foreign_keys pragma, and
 # tests/integration/test_retention.py fails when a table keyed by a workspace is missing here.
 WORKSPACE_TABLES = (
-    "ratings", "interview_options", "interviews", "options", "weights", "weight_elicitation", "browser_memory",
-    "workspaces",
+    "ratings", "pending_notes", "interview_options", "interviews", "options", "weights", "weight_elicitation",
+    "browser_memory", "recent_creates", "workspaces",
 )
 
 
@@ -1016,6 +1116,9 @@ def _delete_workspaces(conn: Connection, ids: list[int]) -> None:
         conn.execute(delete(ratings).where(
             ratings.c.option_id.in_(option_ids) | ratings.c.interview_id.in_(interview_ids)
         ))
+        conn.execute(delete(pending_notes).where(
+            pending_notes.c.option_id.in_(option_ids) | pending_notes.c.interview_id.in_(interview_ids)
+        ))
         conn.execute(delete(interview_options).where(
             interview_options.c.option_id.in_(option_ids) | interview_options.c.interview_id.in_(interview_ids)
         ))
@@ -1025,6 +1128,7 @@ def _delete_workspaces(conn: Connection, ids: list[int]) -> None:
         conn.execute(delete(weights).where(weights.c.workspace_id.in_(chunk)))
         conn.execute(delete(weight_elicitation).where(weight_elicitation.c.workspace_id.in_(chunk)))
         conn.execute(delete(browser_memory).where(browser_memory.c.workspace_id.in_(chunk)))
+        conn.execute(delete(recent_creates).where(recent_creates.c.workspace_id.in_(chunk)))
         conn.execute(delete(workspaces).where(workspaces.c.id.in_(chunk)))
 
 

@@ -223,3 +223,54 @@ def test_presentation_mode_hides_the_private_link_from_page_and_address_bar(db):
     at.session_state["presentation_mode"] = False
     at.run()
     assert at.query_params["w"] == token
+
+
+def test_a_note_typed_before_its_rating_is_kept_beside_its_field_and_saved_with_the_rating(db):
+    url, engine = db
+    token = storage.create_workspace(engine)
+    ws_id = storage.find_workspace(engine, token).id
+    nurse = storage.add_option(engine, ws_id, kind="career", name="Nursing")
+    interview = storage.add_interview(engine, ws_id, kind="self", date=dt.date(2026, 11, 2), option_ids=[nurse])
+    key = f"rate_{interview}_{nurse}_culture"
+    at = open_app(url, token=token, page="pages/interviews.py")
+    by_key(at.text_input, key + "_note").input("team huddles daily").run()
+    assert not at.exception
+    assert by_key(at.text_input, key + "_note").value == "team huddles daily"  # not emptied
+    assert "Note kept. Choose a rating above to go with it." in [c.value for c in at.caption]
+    assert not at.warning
+    # kept after a reload too, and the rating chosen later takes it
+    at = open_app(url, token=token, page="pages/interviews.py")
+    assert by_key(at.text_input, key + "_note").value == "team huddles daily"
+    by_key(at.segmented_control, key + "_score").set_value(4).run()
+    (entry,) = _ws(engine, token).interviews
+    assert [(r.dimension, r.score, r.note) for r in entry.ratings] == [("culture", 4, "team huddles daily")]
+    assert "Note kept. Choose a rating above to go with it." not in [c.value for c in at.caption]
+
+
+def test_deleting_a_career_says_how_many_employers_lose_what_they_inherited(db):
+    url, engine = db
+    token = storage.create_workspace(engine)
+    ws_id = storage.find_workspace(engine, token).id
+    nurse = storage.add_option(engine, ws_id, kind="career", name="Nursing")
+    for name in ("City Hospital", "Riverside Care"):
+        storage.add_option(engine, ws_id, kind="employer", name=name, career_id=nurse)
+    at = open_app(url, token=token, page="pages/options.py")
+    at.session_state[f"options_{nurse}_open"] = True
+    at.run()
+    by_key(at.button, f"options_{nurse}_delete").click().run()
+    assert not at.exception
+    (warning,) = at.warning
+    assert "Delete **Nursing** and its 0 ratings? Its 2 employers will no longer inherit its ratings" in warning.value
+    assert [o.name for o in _ws(engine, token).options] == ["Nursing", "City Hospital", "Riverside Care"]
+    by_key(at.button, f"options_{nurse}_delete_yes").click().run()
+    assert [o.name for o in _ws(engine, token).options] == ["City Hospital", "Riverside Care"]
+
+
+def test_counts_in_the_sidebar_are_singular_for_one(db):
+    url, engine = db
+    token = storage.create_workspace(engine)
+    ws_id = storage.find_workspace(engine, token).id
+    nurse = storage.add_option(engine, ws_id, kind="career", name="Nursing")
+    storage.add_interview(engine, ws_id, kind="self", date=dt.date(2026, 11, 2), option_ids=[nurse])
+    at = open_app(url, token=token, page="pages/options.py")
+    assert "1 option · 1 interview or self-assessment" in [c.value for c in at.sidebar.caption]

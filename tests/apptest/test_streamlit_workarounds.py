@@ -113,3 +113,36 @@ def test_recording_apptest_media_gives_the_bytes_of_a_download():
     (button,) = at.get("download_button")
     assert stores[-1].get_file(button.proto.url.rsplit("/", 1)[1]).content == b"the bytes"
 
+
+
+class _ClickedMeanwhile(Exception):
+    """What the script runner raises when the browser asked for another run (RerunException)."""
+
+
+@pytest.fixture
+def clicked_meanwhile(monkeypatch):
+    """A session whose browser has asked for another run: every state access stops this one."""
+    from streamlit.runtime.state import session_state_proxy
+    from streamlit.runtime.state.safe_session_state import SafeSessionState
+    from streamlit.runtime.state.session_state import SessionState
+
+    def stop_the_run() -> None:
+        raise _ClickedMeanwhile
+
+    safe = SafeSessionState(SessionState(), yield_callback=stop_the_run)
+    monkeypatch.setattr(session_state_proxy, "get_session_state", lambda: safe)
+    return safe
+
+
+def test_session_state_writes_still_stop_before_writing_when_a_click_came_meanwhile(clicked_meanwhile):
+    with pytest.raises(_ClickedMeanwhile):
+        clicked_meanwhile["workspace_token"] = "t" * 32
+    assert "workspace_token" not in clicked_meanwhile._state, (
+        "upstream fixed session state writes: a write lands before a pending rerun stops the run; "
+        "remove streamlit_workarounds.keep_in_session"
+    )
+
+
+def test_keeping_values_in_session_works_when_a_click_came_meanwhile(clicked_meanwhile):
+    streamlit_workarounds.keep_in_session({"workspace_token": "t" * 32})
+    assert clicked_meanwhile._state["workspace_token"] == "t" * 32

@@ -18,6 +18,7 @@ from core.demo import demo_workspace
 from core.settings import Settings
 from core.workspace_file import dump_workspace, parse_workspace, renumber_ids
 from tests.browser import ui
+from tests.browser.conftest import ARTIFACTS
 from views.images import EXPORT_WIDTH, PNG_SCALE
 
 pytestmark = pytest.mark.browser
@@ -182,3 +183,21 @@ def test_hostile_names_and_notes_are_plain_text_in_the_app_and_the_report(page, 
 def _csv_of(page, folder: Path) -> bytes:  # type: ignore[no-untyped-def]
     ui.segment(page, "transfer_mode", "Export: take it with you")
     return _download(page, "transfer_csv", folder).read_bytes()
+
+
+def test_a_good_file_after_a_bad_one_shows_no_stale_error(page, server, tmp_path):
+    _open_export(page, server)
+    good = _download(page, "transfer_workspace_file", tmp_path)
+    bad = tmp_path / "bad.json"
+    bad.write_text("{not json", encoding="utf-8")
+    ui.segment(page, "transfer_mode", "Import a workspace file")
+    upload = ui.keyed(page, "transfer_upload").locator("input[type='file']")
+    upload.set_input_files(str(bad))
+    ui.wait_idle(page)
+    ui.expect_text(page, "This file cannot be imported")
+    upload.set_input_files(str(good))
+    ui.wait_idle(page)
+    ui.expect_text(page, "This file is fine")
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "good-after-bad-upload.png"), full_page=True)
+    expect(page.get_by_text("This file cannot be imported")).to_have_count(0)

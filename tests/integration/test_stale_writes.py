@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import select
 
 from core import storage
+from core.models import TenfoldError
 
 DAY = dt.date(2026, 11, 2)
 
@@ -155,3 +156,61 @@ def test_an_interview_edit_writes_only_the_fields_it_changed(engine, rated):
         storage.update_interview(engine, workspace_id, interview_id, **details | {"option_ids": [other]},
                                  expected=saved)
     assert storage.load_workspace(engine, workspace_id).interviews[0].informed == [str(option_id), str(other)]
+
+
+def test_a_note_typed_before_its_rating_waits_for_it_and_goes_with_it(engine, rated):
+    workspace_id, interview_id, option_id = rated
+    storage.set_pending_note(engine, workspace_id, interview_id, option_id, "network", "met three people")
+    assert storage.pending_notes_of(engine, workspace_id, interview_id, option_id) == {"network": "met three people"}
+    assert _rating(engine, workspace_id, "network") is None  # not a rating: scores are unchanged
+    rating = storage.set_rating_score(engine, workspace_id, interview_id, option_id, "network", 4, expected=None)
+    assert rating.note == "met three people"
+    assert _rating(engine, workspace_id, "network").note == "met three people"
+    assert storage.pending_notes_of(engine, workspace_id, interview_id, option_id) == {}
+
+
+def test_a_pending_note_is_emptied_refused_once_rated_and_gone_with_its_option(engine, rated):
+    workspace_id, interview_id, option_id = rated
+    storage.set_pending_note(engine, workspace_id, interview_id, option_id, "network", "draft")
+    storage.set_pending_note(engine, workspace_id, interview_id, option_id, "network", "")
+    assert storage.pending_notes_of(engine, workspace_id, interview_id, option_id) == {}
+    with pytest.raises(storage.ChangedElsewhere, match="rated in another tab"):
+        storage.set_pending_note(engine, workspace_id, interview_id, option_id, "culture", "late")
+    other = storage.find_workspace(engine, storage.create_workspace(engine)).id
+    with pytest.raises(TenfoldError):  # another workspace's interview
+        storage.set_pending_note(engine, other, interview_id, option_id, "network", "intruder")
+    assert storage.pending_notes_of(engine, other, interview_id, option_id) == {}
+    storage.set_pending_note(engine, workspace_id, interview_id, option_id, "network", "draft")
+    employer = storage.add_option(engine, workspace_id, kind="employer", name="St Mary's")
+    storage.update_interview(engine, workspace_id, interview_id, kind="interview", date=DAY, contact_name="J. Doe",
+                             option_ids=[employer])
+    assert storage.pending_notes_of(engine, workspace_id, interview_id, option_id) == {}
+    storage.set_pending_note(engine, workspace_id, interview_id, employer, "network", "draft")
+    storage.delete_interview(engine, workspace_id, interview_id)
+    assert storage.pending_notes_of(engine, workspace_id, interview_id, employer) == {}
+
+
+def test_the_same_create_request_twice_creates_once(engine, rated, monkeypatch):
+    workspace_id, _, option_id = rated
+    first = storage.add_interview(engine, workspace_id, kind="self", date=DAY, option_ids=[option_id],
+                                  request_key="tab-a:save")
+    again = storage.add_interview(engine, workspace_id, kind="self", date=DAY, option_ids=[option_id],
+                                  request_key="tab-a:save")
+    other = storage.add_interview(engine, workspace_id, kind="self", date=DAY, option_ids=[option_id],
+                                  request_key="tab-b:save")
+    assert again == first != other
+    added = storage.add_option(engine, workspace_id, kind="career", name="Librarian", request_key="tab-a:add")
+    assert storage.add_option(engine, workspace_id, kind="career", name="Librarian", request_key="tab-a:add") == added
+    with pytest.raises(TenfoldError, match="already"):  # a different request: the name is taken
+        storage.add_option(engine, workspace_id, kind="career", name="Librarian", request_key="tab-b:add")
+    # Deleted since, or long ago: the same request creates again.
+    storage.delete_option(engine, workspace_id, added)
+    storage.add_option(engine, workspace_id, kind="career", name="Librarian", request_key="tab-a:add")
+    assert [o.name for o in storage.load_workspace(engine, workspace_id).options] == ["Nursing", "Librarian"]
+    from core.storage import workspace as storage_workspace
+
+    later = storage_workspace.time.time() + storage_workspace.REPEAT_WINDOW_S + 1
+    monkeypatch.setattr(storage_workspace.time, "time", lambda: later)
+    assert storage.add_interview(engine, workspace_id, kind="self", date=DAY, option_ids=[option_id],
+                                 request_key="tab-a:save") not in (first, other)
+    assert len(storage.load_workspace(engine, workspace_id).interviews) == 4
