@@ -65,7 +65,7 @@ with st.container(key="decision_verdict"):
     for verdict_kind in verdict_kinds:
         kind_verdict = decision.kinds[verdict_kind].verdict
         if len(verdict_kinds) > 1:
-            st.subheader(f"Which {verdict_kind}?")
+            st.header(f"Which {verdict_kind}?")
         panel.verdict_box(kind_verdict, key=f"decision_verdict_{verdict_kind}")
         if not kind_verdict.is_leaning and kind_verdict.option_name:
             unset.append(verdict_kind)

@@ -132,7 +132,7 @@ else:
     if ws.weights_by == "swing" and ws.swings is not None:
         top = top_dimensions(order)
         top_names = " and ".join(f"“{label}”" for label in (d.label for d in DIMENSIONS if d.key in top))
-        st.subheader("Compare swings")
+        st.header("Compare swings")
         st.markdown(
             escape_md(
                 f"Think of an option at its worst and at its best on each dimension. Going from worst to best on "
@@ -151,7 +151,7 @@ else:
     elif ws.weights_by == "order":
         st.caption("To say how much more one dimension matters than another, choose “Order, then compare swings”.")
 
-st.subheader("Your weights")
+st.header("Your weights")
 view = weights_view(ws, large=presentation_mode())
 st.markdown(f"**{escape_md(view.reading)}**")
 if st.toggle("Show as a table", key="weights_as_table"):

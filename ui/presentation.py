@@ -41,14 +41,13 @@ html { font-size: 21px; }
 
 # Every page, on a touch screen or a phone's width: every button at least 44 px each way (WCAG 2.5.5's
 # target size; Streamlit's 1-5 rating buttons are 41x32 px). Fixed text only, as above.
-TOUCH_MIN_PX = 44
-PAGE_CSS = f"""<style>
-@media (pointer: coarse), (max-width: 640px) {{
+PAGE_CSS = """<style>
+@media (pointer: coarse), (max-width: 640px) {
   [data-testid="stButtonGroup"] button[data-variant], .stButton button, .stDownloadButton button,
-  .stFormSubmitButton button, [data-testid="stPopover"] button, .tenfold-copy {{
-    min-height: {TOUCH_MIN_PX}px; min-width: {TOUCH_MIN_PX}px;
-  }}
-}}
+  .stFormSubmitButton button, [data-testid="stPopover"] button, .tenfold-copy {
+    min-height: 44px; min-width: 44px;
+  }
+}
 </style>"""
 
 

@@ -249,7 +249,8 @@ def test_counsellor_journey_from_a_new_workshop_to_the_cohort_csv(browser, serve
         assert tuple(cohort.columns) == COHORT_HEADER
         assert cohort.to_dict("records") == [
             {"participant": "Ana L.", "options": "1", "interviews": "0", "top_option": "Speech therapist",
-             "top_score": "75.0", "top_coverage": "10", "leaning": "", "verdict": ""}
+             "top_score": "75.0", "top_coverage": "10", "leaning": "", "verdict": "",
+             "employer_leaning": "", "employer_verdict": ""}
         ]
         full_page_screenshot(counsellor, "journey-counsellor")
     finally:

@@ -64,6 +64,9 @@ def test_a_deleted_workspace_is_gone_with_everything_in_it_and_its_cohort_row(en
     gone, kept = _member(engine, workshop, "Ana"), _member(engine, workshop, "Ben")
     storage.remember_presenting(engine, b"browser", "tab", gone, lifetime=dt.timedelta(hours=1))
     storage.set_weight_elicitation(engine, gone, weights_by="order")
+    archivist = storage.add_option(engine, gone, kind="career", name="Archivist", request_key="add-archivist")
+    talk = storage.add_interview(engine, gone, kind="self", date=dt.date(2026, 11, 30), option_ids=[archivist])
+    storage.set_pending_note(engine, gone, talk, archivist, "culture", "quiet reading rooms")
     before = _rows_of(engine, gone)
     assert all(before.values()), before  # every table had rows of it
     kept_before = storage.load_workspace(engine, kept)

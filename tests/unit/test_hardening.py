@@ -106,9 +106,18 @@ def test_the_html_check_catches_user_text():
     ]  # fmt: skip
 
 
+# The one reviewed exception: the copy button carries the private link (Tenfold's own address and a
+# token it made, never typed text), JSON-quoted into its script with no "<" (ui/private_link.py).
+REVIEWED_HTML = {("ui/private_link.py", "st.html"): "the private link, JSON-quoted into the copy button's script"}
+
+
 @pytest.mark.parametrize("path", UI_SOURCES, ids=lambda p: str(p.relative_to(ROOT)))
 def test_pages_render_only_constant_html(path: Path):
-    unsafe = [(line, call) for line, call, constant in html_sinks(path.read_text(encoding="utf-8")) if not constant]
+    where = str(path.relative_to(ROOT))
+    unsafe = [
+        (line, call) for line, call, constant in html_sinks(path.read_text(encoding="utf-8"))
+        if not constant and (where, call) not in REVIEWED_HTML
+    ]
     assert unsafe == [], f"{path.name}: HTML from something other than a constant string at {unsafe}"
 
 
