@@ -41,6 +41,7 @@ def _rows_of(engine, workspace_id: int) -> dict[str, int]:  # type: ignore[no-un
     where = {name: t[name].c.workspace_id == workspace_id
              for name in WORKSPACE_TABLES if "workspace_id" in t[name].c}
     where["ratings"] = t["ratings"].c.option_id.in_(options)
+    where["pending_notes"] = t["pending_notes"].c.option_id.in_(options)
     where["interview_options"] = t["interview_options"].c.interview_id.in_(interviews)
     where["workspaces"] = t["workspaces"].c.id == workspace_id
     with engine.connect() as conn:
