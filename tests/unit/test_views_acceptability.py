@@ -10,6 +10,7 @@ import pytest
 
 from core.decision import decide
 from core.demo import demo_workspace
+from tests.unit.views_checks import rows_of, validated
 from views import common
 from views.acceptability import (
     LAST_PLACE_TINT,
@@ -24,20 +25,6 @@ from views.acceptability import (
 @pytest.fixture(scope="module")
 def demo():
     return decide(demo_workspace())
-
-
-def validated(view: common.ChartView) -> dict:
-    view.chart.to_dict(validate=True)  # against Altair's Vega-Lite schema
-    spec = common.chart_spec(view.chart)
-    assert "empty" not in spec.get("datasets", {})
-    for layer in spec.get("layer", []):
-        assert "data" not in layer  # every layer reads the chart's own rows
-    return spec
-
-
-def rows_of(spec: dict, part: str | None = None) -> list[dict]:
-    rows = spec["data"]["values"]
-    return [r for r in rows if part is None or r.get("part") == part]
 
 
 @pytest.mark.parametrize("kind", ["career", "employer"])

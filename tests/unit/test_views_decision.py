@@ -7,23 +7,10 @@ import datetime as dt
 from core.decision import decide
 from core.dimensions import DIMENSION_KEYS
 from core.models import Contact, Interview, Option, Rating, Workspace
-from views import acceptability, common, ranking, tornado
+from tests.unit.views_checks import rows_of, validated
+from views import acceptability, ranking, tornado
 
 HOSTILE = "<script>alert('x')</script> **bold** [link](javascript:alert(1)) & \"quotes\""
-
-
-def validated(view: common.ChartView) -> dict:
-    view.chart.to_dict(validate=True)  # against Altair's Vega-Lite schema
-    spec = common.chart_spec(view.chart)
-    assert "empty" not in spec.get("datasets", {})
-    for layer in spec.get("layer", []):
-        assert "data" not in layer  # every layer reads the chart's own rows
-    return spec
-
-
-def rows_of(spec: dict, part: str | None = None) -> list[dict]:
-    rows = spec["data"]["values"]
-    return [r for r in rows if part is None or r.get("part") == part]
 
 
 def hostile_workspace() -> Workspace:

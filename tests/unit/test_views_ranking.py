@@ -15,6 +15,7 @@ from core.demo import demo_workspace
 from core.dimensions import DIMENSION_KEYS
 from core.models import Interview, Option, Rating, Workspace, default_weights
 from core.scoring import THIN_COVERAGE, standing
+from tests.unit.views_checks import rows_of, validated
 from views import common
 from views.ranking import ranking_intervals_view, ranking_kind_view, ranking_view
 
@@ -44,20 +45,6 @@ def _texts(spec: dict) -> list[str]:
 
 def _ws(options, interviews=(), weights=None) -> Workspace:
     return Workspace(weights=weights or default_weights(), options=list(options), interviews=list(interviews))
-
-
-def validated(view: common.ChartView) -> dict:
-    view.chart.to_dict(validate=True)  # against Altair's Vega-Lite schema
-    spec = common.chart_spec(view.chart)
-    assert "empty" not in spec.get("datasets", {})
-    for layer in spec.get("layer", []):
-        assert "data" not in layer  # every layer reads the chart's own rows
-    return spec
-
-
-def rows_of(spec: dict, part: str | None = None) -> list[dict]:
-    rows = spec["data"]["values"]
-    return [r for r in rows if part is None or r.get("part") == part]
 
 
 def test_ranking_reads_the_leaders_and_tables_the_same_numbers(demo):

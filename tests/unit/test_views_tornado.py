@@ -7,7 +7,7 @@ import pytest
 from core.decision import WeightRange, decide, sensitivity
 from core.demo import demo_workspace
 from core.models import Workspace
-from views import common
+from tests.unit.views_checks import rows_of, validated
 from views.tornado import slider_values, tornado_view
 
 
@@ -19,20 +19,6 @@ def demo():
 def with_leaning(ws: Workspace, option_id: str, **weights: int) -> Workspace:
     options = [o.model_copy(update={"leaning": o.id == option_id}) for o in ws.options]
     return ws.model_copy(update={"options": options, "weights": {**ws.weights, **weights}})
-
-
-def validated(view: common.ChartView) -> dict:
-    view.chart.to_dict(validate=True)  # against Altair's Vega-Lite schema
-    spec = common.chart_spec(view.chart)
-    assert "empty" not in spec.get("datasets", {})
-    for layer in spec.get("layer", []):
-        assert "data" not in layer  # every layer reads the chart's own rows
-    return spec
-
-
-def rows_of(spec: dict, part: str | None = None) -> list[dict]:
-    rows = spec["data"]["values"]
-    return [r for r in rows if part is None or r.get("part") == part]
 
 
 def test_tornado_without_a_flip_says_no_single_weight_change_would_change_the_top(demo):
